@@ -1,0 +1,419 @@
+package corpus
+
+import (
+	"html"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// para is one paragraph before normalisation. noLabel marks paragraphs whose
+// leading capitals cannot be a speaker label (a bold "**HEADING:**" in a fact
+// sheet looks like "MS. PSAKI:" once the markup is gone).
+type para struct {
+	text    string
+	noLabel bool
+}
+
+// assemble joins paragraphs into a Body separated by "\n\n" and cuts it into
+// Passages, carrying each speaker label over to the following paragraphs.
+func assemble(paras []para, speaker string) (string, []Passage) {
+	var b strings.Builder
+	var ps []Passage
+	for _, p := range paras {
+		text := collapseSpace(p.text)
+		if text == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		start := b.Len()
+		b.WriteString(text)
+		if !p.noLabel {
+			if name, n := label(text); n > 0 {
+				speaker = name
+				start += n
+			} else if stageLine(text) {
+				speaker = "" // "END 12:16 P.M. EST" closes the last turn
+			}
+		}
+		if start < b.Len() {
+			ps = append(ps, Passage{Speaker: speaker, Start: start, End: b.Len()})
+		}
+	}
+	return b.String(), ps
+}
+
+// label recognises a transcript speaker label at the start of a
+// space-collapsed paragraph: "MS. PSAKI: text", "Q text", "Q: text". It
+// returns the speaker and the number of bytes (label, colon, space) to skip.
+// A bare "Q" paragraph switches the speaker without any text.
+func label(p string) (string, int) {
+	switch {
+	case p == "Q" || p == "Q:":
+		return "Q", len(p)
+	case strings.HasPrefix(p, "Q "):
+		return "Q", 2
+	case strings.HasPrefix(p, "Q: "):
+		return "Q", 3
+	}
+	i := strings.IndexByte(p, ':')
+	if i <= 0 || i > 80 || !strings.HasPrefix(p[i+1:], " ") || len(p) == i+2 {
+		return "", 0
+	}
+	name := p[:i]
+	if strings.Count(name, " ") > 5 {
+		return "", 0
+	}
+	letters := 0
+	for _, w := range strings.Split(name, " ") {
+		if w == "" || w[0] < 'A' || w[0] > 'Z' {
+			return "", 0
+		}
+		for _, r := range w {
+			switch {
+			case r >= 'A' && r <= 'Z':
+				letters++
+			case r == '.' || r == '-' || r == '\'' || r == '’':
+			default:
+				return "", 0
+			}
+		}
+	}
+	first, _, _ := strings.Cut(name, " ")
+	if letters < 2 || notSpeakers[name] || notFirstWords[first] || len(first) > 4 && strings.HasSuffix(first, "ING") {
+		return "", 0
+	}
+	return name, i + 2
+}
+
+// notSpeakers are capitalised lead-ins that are not speakers: memo headers,
+// news furniture.
+var notSpeakers = map[string]bool{
+	"SUBJECT": true, "FROM": true, "CC": true, "RE": true, "DATE": true, "TIME": true,
+	"LOCATION": true, "WHEN": true, "WHERE": true, "WHAT": true, "WHO": true, "WHY": true,
+	"HOW": true, "NOTE": true, "NOTES": true, "UPDATE": true, "UPDATED": true, "CORRECTION": true,
+	"SEE ALSO": true, "RELATED": true, "READ": true, "READ MORE": true, "WATCH": true,
+	"VIDEO": true, "PHOTO": true, "PHOTOS": true, "FACT": true, "FACT SHEET": true,
+	"BACKGROUND": true, "SUMMARY": true, "INTRODUCTION": true, "CONCLUSION": true,
+	"OVERVIEW": true, "BREAKING": true, "EDITOR'S NOTE": true, "EDITOR’S NOTE": true,
+	"SOURCE": true, "SOURCES": true, "CONTACT": true, "PURPOSE": true, "FIND": true, "PATH": true,
+	"RESOLVE": true, "WASHINGTON": true,
+}
+
+// notFirstWords start headings and signature blocks, never speaker labels.
+var notFirstWords = map[string]bool{"TO": true, "FOR": true, "SECTION": true, "ARTICLE": true, "PART": true, "TITLE": true}
+
+// stageLine reports whether a paragraph is transcript furniture such as
+// "12:16 P.M. EST" or "END 12:16 P.M. EST" rather than speech.
+func stageLine(p string) bool {
+	p = strings.TrimSpace(strings.TrimPrefix(p, "END"))
+	if p == "" {
+		return true
+	}
+	h, rest, ok := strings.Cut(p, ":")
+	if !ok || len(h) == 0 || len(h) > 2 || len(rest) < 2 || strings.Trim(h, "0123456789") != "" {
+		return false
+	}
+	rest = strings.TrimLeft(rest, "0123456789")
+	return strings.HasPrefix(rest, " A.M.") || strings.HasPrefix(rest, " P.M.")
+}
+
+// isSpace reports whether r is horizontal white space, including U+00A0.
+func isSpace(r rune) bool { return r != '\n' && unicode.IsSpace(r) }
+
+// collapseSpace turns every run of white space (NBSP and newlines included)
+// into a single space and trims the ends.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// isBlank reports whether a line holds only white space.
+func isBlank(line string) bool { return strings.TrimFunc(line, unicode.IsSpace) == "" }
+
+// plainParas splits plain text into paragraphs. Hard-wrapped text (blank
+// lines between paragraphs, short lines) is unwrapped; otherwise every line
+// is a paragraph, as in news exports with one paragraph per line.
+func plainParas(lines []string) []para {
+	var lens []int
+	blank := false
+	for _, l := range lines {
+		if isBlank(l) {
+			blank = true
+		} else {
+			lens = append(lens, utf8.RuneCountInString(l))
+		}
+	}
+	sort.Ints(lens)
+	wrapped := blank && len(lens) > 0 && lens[len(lens)/2] < 120
+	var ps []para
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			ps = append(ps, para{text: strings.Join(cur, " ")})
+			cur = cur[:0]
+		}
+	}
+	for _, l := range lines {
+		switch {
+		case isBlank(l):
+			flush()
+		case wrapped:
+			cur = append(cur, l)
+		default:
+			ps = append(ps, para{text: l})
+		}
+	}
+	flush()
+	return ps
+}
+
+// markdownParas splits Markdown (as written by pandoc for the Briefing Room)
+// into paragraphs: blank lines, hard line breaks (two trailing spaces or a
+// backslash), headings, list items and rules end a paragraph. Inline markup
+// is stripped afterwards.
+func markdownParas(lines []string) []para {
+	var ps []para
+	var cur []string
+	heading := false
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		raw := strings.TrimSpace(strings.Join(cur, " "))
+		ps = append(ps, para{text: inline(raw), noLabel: heading || strings.HasPrefix(raw, "*") || strings.HasPrefix(raw, "_")})
+		heading = false
+		cur = cur[:0]
+	}
+	for _, l := range lines {
+		if isBlank(l) || isRule(l) {
+			flush()
+			continue
+		}
+		hard := strings.HasSuffix(l, "  ") || strings.HasSuffix(l, "\t") ||
+			strings.HasSuffix(l, `\`) && !strings.HasSuffix(l, `\\`)
+		if hard && strings.HasSuffix(l, `\`) {
+			l = l[:len(l)-1]
+		}
+		t := strings.TrimLeft(l, " \t")
+		for strings.HasPrefix(t, ">") { // blockquote
+			t = strings.TrimLeft(t[1:], " \t")
+		}
+		switch {
+		case strings.HasPrefix(t, "#"):
+			if h := strings.TrimLeft(t, "#"); len(t)-len(h) <= 6 && (h == "" || h[0] == ' ') {
+				flush()
+				cur, heading = append(cur, strings.TrimRight(strings.TrimSpace(h), "#")), true
+				flush()
+				continue
+			}
+		case len(t) > 1 && strings.ContainsRune("-*+", rune(t[0])) && (t[1] == ' ' || t[1] == '\t'):
+			flush()
+			t = t[2:]
+		case orderedItem(t):
+			flush()
+		}
+		cur = append(cur, t)
+		if hard {
+			flush()
+		}
+	}
+	flush()
+	return ps
+}
+
+// isRule reports whether line is a Markdown thematic break ("-----", "* * *").
+func isRule(line string) bool {
+	t := strings.TrimSpace(line)
+	if len(t) < 3 || !strings.ContainsRune("-*_=", rune(t[0])) {
+		return false
+	}
+	return strings.Trim(t, string(t[0])+" ") == ""
+}
+
+// orderedItem reports whether t starts with an ordered list marker ("1.  ").
+func orderedItem(t string) bool {
+	i := 0
+	for i < len(t) && i < 9 && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && (t[i+1] == ' ' || t[i+1] == '\t')
+}
+
+// blockTags are HTML elements that separate words; other tags vanish.
+var blockTags = map[string]bool{
+	"br": true, "p": true, "div": true, "td": true, "th": true, "tr": true, "li": true,
+	"table": true, "tbody": true, "thead": true, "figure": true, "figcaption": true,
+	"ul": true, "ol": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true,
+	"h6": true, "blockquote": true, "hr": true, "img": true, "col": true, "colgroup": true,
+}
+
+// inline strips inline Markdown and HTML from one paragraph, keeping the
+// words verbatim: [text](url) becomes text, images and tags disappear,
+// <https://x> becomes the URL, emphasis markers and backslash escapes go.
+func inline(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]):
+			b.WriteByte(s[i+1])
+			i += 2
+			continue
+		case c == '*':
+			// Emphasis: pandoc escapes literal asterisks, so only a lone
+			// "*" between spaces is kept.
+			j := i
+			for j < len(s) && s[j] == '*' {
+				j++
+			}
+			if (i == 0 || s[i-1] == ' ') && (j == len(s) || s[j] == ' ') {
+				b.WriteString(s[i:j])
+			}
+			i = j
+			continue
+		case c == '_' && emphasisUnderscore(s, i):
+			i++
+			continue
+		case c == '!' && strings.HasPrefix(s[i+1:], "["):
+			if _, end, ok := link(s, i+1); ok {
+				i = end
+				continue
+			}
+		case c == '[':
+			if text, end, ok := link(s, i); ok {
+				b.WriteString(inline(text))
+				i = end
+				continue
+			}
+		case c == '<':
+			if repl, end, ok := tag(s, i); ok {
+				b.WriteString(repl)
+				i = end
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
+	}
+	out := b.String()
+	if strings.IndexByte(out, '&') >= 0 {
+		out = html.UnescapeString(out)
+	}
+	return out
+}
+
+func isASCIIPunct(c byte) bool { return strings.IndexByte("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", c) >= 0 }
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// emphasisUnderscore reports whether s[i] == '_' opens or closes _emphasis_:
+// underscores inside words (snake_case, file_.pdf) and "___" blanks are text.
+func emphasisUnderscore(s string, i int) bool {
+	before := i > 0 && isWordByte(s[i-1])
+	after := i+1 < len(s) && isWordByte(s[i+1])
+	if before == after {
+		return false
+	}
+	if after { // opener: needs a closer later in the paragraph
+		for j := i + 2; j < len(s); j++ {
+			if s[j] == '_' && isWordByte(s[j-1]) && (j+1 == len(s) || !isWordByte(s[j+1])) {
+				return true
+			}
+		}
+		return false
+	}
+	for j := i - 2; j >= 0; j-- { // closer: needs an opener earlier
+		if s[j] == '_' && (j == 0 || !isWordByte(s[j-1])) && isWordByte(s[j+1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// link parses "[text](target)" at s[i] == '['. It returns the text and the
+// index after the closing parenthesis.
+func link(s string, i int) (text string, end int, ok bool) {
+	close := matching(s, i, '[', ']')
+	if close < 0 || close+1 >= len(s) || s[close+1] != '(' {
+		return "", 0, false
+	}
+	paren := matching(s, close+1, '(', ')')
+	if paren < 0 {
+		return "", 0, false
+	}
+	return s[i+1 : close], paren + 1, true
+}
+
+// matching returns the index of the bracket closing s[i], honouring nesting
+// and backslash escapes, or -1.
+func matching(s string, i int, open, close byte) int {
+	depth := 0
+	for j := i; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case open:
+			depth++
+		case close:
+			if depth--; depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// tag recognises an HTML tag, comment or autolink at s[i] == '<' and returns
+// its replacement: a space for block elements, the URL for autolinks.
+func tag(s string, i int) (repl string, end int, ok bool) {
+	rest := s[i+1:]
+	if strings.HasPrefix(rest, "!--") {
+		if j := strings.Index(rest, "-->"); j >= 0 {
+			return " ", i + 1 + j + 3, true
+		}
+		return "", 0, false
+	}
+	j := strings.IndexByte(rest, '>')
+	if j <= 0 || j > 4000 {
+		return "", 0, false
+	}
+	body := rest[:j]
+	if strings.HasPrefix(body, "http://") || strings.HasPrefix(body, "https://") || strings.HasPrefix(body, "mailto:") {
+		if strings.ContainsAny(body, " <") {
+			return "", 0, false
+		}
+		return body, i + 1 + j + 1, true
+	}
+	name := strings.TrimPrefix(body, "/")
+	k := 0
+	for k < len(name) && (name[k] >= 'a' && name[k] <= 'z' || name[k] >= 'A' && name[k] <= 'Z' || k > 0 && name[k] >= '0' && name[k] <= '9') {
+		k++
+	}
+	if k == 0 || k < len(name) && !strings.ContainsRune(" \t\n/", rune(name[k])) || strings.IndexByte(body, '<') >= 0 {
+		return "", 0, false
+	}
+	if blockTags[strings.ToLower(name[:k])] {
+		return " ", i + 1 + j + 1, true
+	}
+	return "", i + 1 + j + 1, true
+}
