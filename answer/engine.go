@@ -1,0 +1,442 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/briefbot/briefbot/corpus"
+	"github.com/briefbot/briefbot/index"
+)
+
+// Engine answers questions from an index. It is safe for concurrent use.
+type Engine struct {
+	idx     *index.Index
+	stop    map[string]bool // analysed stop words
+	timeout time.Duration
+}
+
+// New returns an engine over idx.
+func New(idx *index.Index) *Engine {
+	e := &Engine{idx: idx, stop: make(map[string]bool), timeout: 5 * time.Second}
+	for _, w := range strings.Fields(stopWords) {
+		for _, t := range idx.Analyze(w) {
+			e.stop[t.Term] = true
+		}
+	}
+	return e
+}
+
+// Limits of a quote.
+const (
+	maxQuoteSentences = 3
+	maxQuoteBytes     = 600
+	maxQuotes         = 3
+	candidatePassages = 40
+)
+
+// noAnswerBelow is the confidence under which the engine says the corpus
+// does not answer. Confidence is the share of the question's term weight
+// found in the best quote and its immediate context; below this, the
+// passages found are about something else.
+var noAnswerBelow = 0.0
+
+// ErrEmptyQuestion is returned for a question with no searchable words.
+var ErrEmptyQuestion = errors.New("the question has no words to search for; try asking in a full sentence")
+
+// Ask answers q with up to three verbatim quotes, or NoAnswer and the
+// closest passages. Only failures of the index are errors.
+func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
+	start := time.Now()
+	ans := Answer{Question: q}
+	qs := e.prepare(q.Text)
+	if len(qs.terms) == 0 {
+		return ans, ErrEmptyQuestion
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	hits, err := e.idx.Search(ctx, index.Query{
+		Terms:      qs.order,
+		TitleTerms: qs.order,
+		Since:      q.Since,
+		Until:      q.Until,
+		Source:     q.Source,
+		Speaker:    q.Speaker,
+		Size:       candidatePassages,
+	})
+	if err != nil {
+		return ans, err
+	}
+	if len(hits) == 0 {
+		ans.NoAnswer = true
+		ans.Took = time.Since(start)
+		return ans, nil
+	}
+	docs := make(map[string]*corpus.Document)
+	doc := func(id string) (*corpus.Document, error) {
+		if d, ok := docs[id]; ok {
+			return d, nil
+		}
+		d, err := e.idx.Document(id)
+		if err != nil {
+			return nil, err
+		}
+		docs[id] = &d
+		return &d, nil
+	}
+	var cands []*candidate
+	seen := make(map[string]bool)
+	maxHit := hits[0].Score
+	for rank, h := range hits {
+		d, err := doc(h.DocID)
+		if err != nil {
+			return ans, err
+		}
+		if h.Passage >= len(d.Passages) {
+			continue
+		}
+		p := h.Passage
+		hitScore := h.Score / maxHit
+		if d.Passages[p].IsQuestion() {
+			// A reporter's question is never the answer, but it points at
+			// the answer: the next turn.
+			if p+1 >= len(d.Passages) || d.Passages[p+1].IsQuestion() {
+				continue
+			}
+			p++
+			hitScore *= 0.8
+		}
+		key := fmt.Sprintf("%s#%d", d.ID, p)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		cands = append(cands, e.score(qs, d, p, hitScore, rank)...)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	if len(cands) == 0 || cands[0].confidence < noAnswerBelow {
+		ans.NoAnswer = true
+		if len(cands) > 0 {
+			ans.Confidence = cands[0].confidence
+		}
+		ans.Related = e.related(hits, doc)
+		ans.Took = time.Since(start)
+		return ans, nil
+	}
+	ans.Confidence = cands[0].confidence
+	var picked []*candidate
+	for _, c := range cands {
+		if len(picked) == maxQuotes {
+			break
+		}
+		if c.score < 0.5*cands[0].score || c.confidence < noAnswerBelow {
+			break
+		}
+		if overlapsAny(c, picked) {
+			continue
+		}
+		picked = append(picked, c)
+	}
+	for _, c := range picked {
+		ans.Quotes = append(ans.Quotes, e.quote(c, cands))
+	}
+	ans.Took = time.Since(start)
+	return ans, nil
+}
+
+// questionTerms is an analysed question.
+type questionTerms struct {
+	terms  map[string]float64 // content term -> weight (idf times repetitions)
+	order  []string           // content terms in question order, repeated as asked
+	total  float64            // sum of weights
+	all    map[string]bool    // every analysed term of the question, stop words included
+	kind   answerKind
+	negate bool
+}
+
+func (e *Engine) prepare(text string) questionTerms {
+	qs := questionTerms{terms: make(map[string]float64), all: make(map[string]bool), kind: classify(text)}
+	for _, t := range e.idx.Analyze(text) {
+		qs.all[t.Term] = true
+		if e.stop[t.Term] || !hasLetterOrDigit(t.Term) {
+			continue
+		}
+		if len(qs.order) == index.MaxTerms {
+			break
+		}
+		qs.order = append(qs.order, t.Term)
+		qs.terms[t.Term]++
+	}
+	for t, n := range qs.terms {
+		df, total := e.idx.DocFreq(t)
+		w := math.Log(1 + (float64(total)-float64(df)+0.5)/(float64(df)+0.5))
+		if df == 0 {
+			// A word the corpus never uses: it weighs like the rarest word, so
+			// a question about something else is not mistaken for a match.
+			w = math.Log(1 + (float64(total)+0.5)/1.5)
+		}
+		qs.terms[t] = w * (1 + 0.3*(n-1))
+		qs.total += qs.terms[t]
+	}
+	return qs
+}
+
+func hasLetterOrDigit(s string) bool {
+	for _, r := range s {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 127 {
+			return true
+		}
+	}
+	return false
+}
+
+// candidate is a sentence that may answer.
+type candidate struct {
+	doc        *corpus.Document
+	passage    int
+	sents      []span // all sentences of the passage (body offsets)
+	i          int    // this sentence
+	terms      []map[string]int
+	score      float64
+	confidence float64
+	content    map[string]bool // content terms of this sentence, for diversity
+}
+
+const (
+	bm25K1       = 1.2
+	bm25B        = 0.4
+	avgSentTerms = 24.0
+)
+
+// score splits passage p of d into sentences and scores each against the
+// question.
+func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, hitScore float64, rank int) []*candidate {
+	ps := d.Passages[p]
+	text := d.Body[ps.Start:ps.End]
+	sents := sentences(text)
+	if len(sents) == 0 {
+		return nil
+	}
+	for i := range sents {
+		sents[i].Start += ps.Start
+		sents[i].End += ps.Start
+	}
+	toks := e.idx.Analyze(text)
+	terms := make([]map[string]int, len(sents))
+	lens := make([]int, len(sents))
+	for i := range terms {
+		terms[i] = make(map[string]int)
+	}
+	k := 0
+	for _, t := range toks {
+		at := t.Start + ps.Start
+		for k < len(sents)-1 && at >= sents[k].End {
+			k++
+		}
+		terms[k][t.Term]++
+		lens[k]++
+	}
+	// Context: the reporter's question this turn answers, and the title.
+	context := make(map[string]bool)
+	if p > 0 && d.Passages[p-1].IsQuestion() {
+		prev := d.Passages[p-1]
+		for _, t := range e.idx.Analyze(d.Body[prev.Start:prev.End]) {
+			context[t.Term] = true
+		}
+	}
+	title := make(map[string]bool)
+	for _, t := range e.idx.Analyze(d.Title) {
+		title[t.Term] = true
+	}
+	passageTerms := make(map[string]int)
+	for _, m := range terms {
+		for t, n := range m {
+			passageTerms[t] += n
+		}
+	}
+	out := make([]*candidate, 0, len(sents))
+	for i := range sents {
+		var match, covered, near float64
+		for t, w := range qs.terms {
+			tf := float64(terms[i][t])
+			if tf > 0 {
+				norm := 1 - bm25B + bm25B*float64(lens[i])/avgSentTerms
+				match += w * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+				covered += w
+				continue
+			}
+			// Words of the question found around the sentence support it.
+			switch {
+			case i > 0 && terms[i-1][t] > 0, i+1 < len(sents) && terms[i+1][t] > 0:
+				near += 0.6 * w
+			case passageTerms[t] > 0, context[t]:
+				near += 0.45 * w
+			case title[t]:
+				near += 0.35 * w
+			}
+		}
+		if covered == 0 {
+			continue
+		}
+		match /= qs.total * (bm25K1 + 1)
+		cov := covered / qs.total
+		ctxCov := near / qs.total
+		s := match + 0.5*ctxCov + 0.25*hitScore
+		s += answerBonus(qs, d.Body[sents[i].Start:sents[i].End], terms[i])
+		if lens[i] < 5 {
+			s -= 0.3 // "Thank you." and the like
+		}
+		s -= 0.002 * float64(rank)
+		content := make(map[string]bool)
+		for t := range terms[i] {
+			if !e.stop[t] {
+				content[t] = true
+			}
+		}
+		out = append(out, &candidate{
+			doc: d, passage: p, sents: sents, i: i, terms: terms,
+			score: s, confidence: math.Min(1, cov+0.7*ctxCov), content: content,
+		})
+	}
+	return out
+}
+
+// overlapsAny reports whether c quotes the same thing as one already picked:
+// the same sentence, an overlapping span, or a near-duplicate wording.
+func overlapsAny(c *candidate, picked []*candidate) bool {
+	for _, p := range picked {
+		if p.doc.ID == c.doc.ID && p.passage == c.passage && abs(p.i-c.i) <= 1 {
+			return true
+		}
+		if jaccard(p.content, c.content) > 0.6 {
+			return true
+		}
+	}
+	return false
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for t := range a {
+		if b[t] {
+			inter++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// quote builds the quote for c: its sentence, widened by a neighbour when
+// the sentence alone is too short to stand on its own or the neighbour
+// answers too.
+func (e *Engine) quote(c *candidate, all []*candidate) Quote {
+	lo, hi := c.i, c.i
+	scoreOf := make(map[int]float64)
+	for _, o := range all {
+		if o.doc == c.doc && o.passage == c.passage {
+			scoreOf[o.i] = o.score
+		}
+	}
+	size := func(a, b int) int { return c.sents[b].End - c.sents[a].Start }
+	for hi-lo+1 < maxQuoteSentences {
+		short := size(lo, hi) < 80
+		next, prev := hi+1, lo-1
+		switch {
+		case next < len(c.sents) && (short || scoreOf[next] >= 0.7*c.score) && size(lo, next) <= maxQuoteBytes:
+			hi = next
+		case prev >= 0 && (short || scoreOf[prev] >= 0.7*c.score) && size(prev, hi) <= maxQuoteBytes:
+			lo = prev
+		default:
+			goto done
+		}
+	}
+done:
+	start, end := c.sents[lo].Start, c.sents[hi].End
+	if end-start > maxQuoteBytes {
+		end = cutAtWord(c.doc.Body, start, start+maxQuoteBytes)
+	}
+	return e.cite(c.doc, c.passage, start, end, c.score)
+}
+
+// cutAtWord returns an end offset no later than max that falls at a word
+// boundary after start.
+func cutAtWord(body string, start, max int) int {
+	end := max
+	for end > start && body[end] != ' ' {
+		end--
+	}
+	if end <= start {
+		end = max
+		for end > start && (body[end]&0xC0) == 0x80 {
+			end--
+		}
+	}
+	return end
+}
+
+func (e *Engine) cite(d *corpus.Document, p, start, end int, score float64) Quote {
+	text := d.Body[start:end]
+	speaker := d.Passages[p].Speaker
+	if speaker == "" {
+		speaker = attribution(text)
+	}
+	return Quote{
+		Text: text, Speaker: speaker, DocID: d.ID, Title: d.Title, Source: d.Source,
+		Kind: d.Kind, Date: d.Date, URL: d.URL, Start: start, End: end, Score: score,
+	}
+}
+
+// related returns up to three of the closest passages, each cut to its
+// first sentences, for a question the corpus does not answer.
+func (e *Engine) related(hits []index.Hit, doc func(string) (*corpus.Document, error)) []Quote {
+	var out []Quote
+	seen := make(map[string]bool)
+	for _, h := range hits {
+		if len(out) == 3 {
+			break
+		}
+		d, err := doc(h.DocID)
+		if err != nil || h.Passage >= len(d.Passages) || seen[d.ID] {
+			continue
+		}
+		p := h.Passage
+		if d.Passages[p].IsQuestion() {
+			if p+1 >= len(d.Passages) || d.Passages[p+1].IsQuestion() {
+				continue
+			}
+			p++
+		}
+		seen[d.ID] = true
+		ps := d.Passages[p]
+		ss := sentences(d.Body[ps.Start:ps.End])
+		if len(ss) == 0 {
+			continue
+		}
+		end := ps.Start + ss[0].End
+		for _, s := range ss[1:] {
+			if ps.Start+s.End-ps.Start > 300 {
+				break
+			}
+			end = ps.Start + s.End
+		}
+		start := ps.Start + ss[0].Start
+		if end-start > maxQuoteBytes {
+			end = cutAtWord(d.Body, start, start+maxQuoteBytes)
+		}
+		out = append(out, e.cite(d, p, start, end, h.Score))
+	}
+	return out
+}

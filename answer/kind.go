@@ -1,0 +1,151 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// answerKind is what kind of answer a question asks for.
+type answerKind int
+
+const (
+	kindOther answerKind = iota
+	kindPerson
+	kindTime
+	kindNumber
+	kindPlace
+	kindYesNo
+)
+
+var (
+	reHowMany = regexp.MustCompile(`(?i)\bhow (many|much|long|old|far|large|big|often|tall|high)\b|\bwhat (number|percent|percentage|amount|share|proportion|price|cost|size)\b`)
+	reWhen    = regexp.MustCompile(`(?i)\bwhen\b|\bwhat (year|date|day|month|time|century|decade|period)\b|\bwhich (year|date|day|month|century|decade)\b|\bhow long ago\b`)
+	reWho     = regexp.MustCompile(`(?i)\bwho(m|se)?\b|\bwhat (person|man|woman|group|organization|company|official)\b`)
+	reWhere   = regexp.MustCompile(`(?i)\bwhere\b|\bwhat (country|city|state|place|region|location)\b|\bwhich (country|city|state|place|region)\b`)
+	reYesNo   = regexp.MustCompile(`(?i)^\s*(will|would|does|do|did|is|are|was|were|has|have|had|can|could|should|may|might)\b`)
+)
+
+func classify(q string) answerKind {
+	switch {
+	case reHowMany.MatchString(q):
+		return kindNumber
+	case reWhen.MatchString(q):
+		return kindTime
+	case reWho.MatchString(q):
+		return kindPerson
+	case reWhere.MatchString(q):
+		return kindPlace
+	case reYesNo.MatchString(q):
+		return kindYesNo
+	}
+	return kindOther
+}
+
+var (
+	reNumber = regexp.MustCompile(`\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozen|dozens|half|percent)\b`)
+	reTime   = regexp.MustCompile(`(?i)\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|aug|sept|oct|nov|dec)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight)\b|\b(century|decade|weeks?|months?|years?|days?|hours?) (ago|later|earlier|before|after)\b|\b(next|last|this|early|late|mid)[- ](week|month|year|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b|\b\d{1,2}(:\d\d)? ?(a\.m\.|p\.m\.)|\b(since|until|before|after|during|by) (the )?\d`)
+	reNegate = regexp.MustCompile(`(?i)\b(not|no|never|n't|nor|neither|won't|cannot)\b`)
+	rePlace  = regexp.MustCompile(`\b(in|at|from|to|near|across|outside|inside) (the )?[A-Z]`)
+)
+
+// answerBonus rewards a sentence that holds the kind of thing the question
+// asks for and that the question does not already contain: a number for
+// "how many", a date for "when", a name for "who", a place for "where".
+func answerBonus(qs questionTerms, sentence string, terms map[string]int) float64 {
+	switch qs.kind {
+	case kindNumber:
+		if hasNew(sentence, reNumber, qs) {
+			return 0.2
+		}
+		return -0.1
+	case kindTime:
+		if hasNew(sentence, reTime, qs) {
+			return 0.2
+		}
+		return -0.1
+	case kindPerson:
+		if hasNewName(sentence, qs) {
+			return 0.15
+		}
+		return -0.05
+	case kindPlace:
+		if rePlace.MatchString(sentence) || hasNewName(sentence, qs) {
+			return 0.1
+		}
+	case kindYesNo:
+		if reNegate.MatchString(sentence) {
+			return 0.03
+		}
+	}
+	return 0
+}
+
+// hasNew reports whether re matches text the question does not contain.
+func hasNew(sentence string, re *regexp.Regexp, qs questionTerms) bool {
+	for _, m := range re.FindAllString(sentence, 8) {
+		if !qs.all[strings.ToLower(strings.Trim(m, " .,"))] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasNewName reports whether the sentence names someone or something (a
+// capitalised word that does not start the sentence) the question does not.
+func hasNewName(sentence string, qs questionTerms) bool {
+	words := strings.Fields(sentence)
+	for i, w := range words {
+		if i == 0 {
+			continue
+		}
+		w = strings.Trim(w, `.,;:!?"'“”‘’()[]`)
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || len(w) < 2 {
+			continue
+		}
+		lw := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s"))
+		if !qs.all[lw] && !qs.all[strings.TrimSuffix(lw, "s")] && !commonCapitalised[lw] {
+			return true
+		}
+	}
+	return false
+}
+
+var commonCapitalised = map[string]bool{
+	"i": true, "the": true, "a": true, "and": true, "but": true, "in": true, "it": true,
+	"we": true, "he": true, "she": true, "they": true, "this": true, "that": true,
+}
+
+var (
+	// “...,” Biden told reporters. / the official said. / said Jake Sullivan
+	reSaidBy = regexp.MustCompile(`[,”"]\s*((?:the |a )?(?:[A-Z][\p{L}.'’-]+\s+){0,3}[A-Z][\p{L}.'’-]+|(?:the |a )(?:senior |top |White House |administration |U\.S\. |Pentagon |defense |State Department )*officials?)\s+(?:said|told|added|says|noted|warned|explained|wrote|stated)\b`)
+	reSaid   = regexp.MustCompile(`\b(?:said|says|according to)\s+((?:[A-Z][\p{L}.'’-]+\s+){0,3}[A-Z][\p{L}.'’-]+)`)
+)
+
+// attribution finds who a news sentence quotes ("Biden told reporters",
+// "said Jake Sullivan", "the official said"); "" when it names no one.
+func attribution(text string) string {
+	if m := reSaidBy.FindStringSubmatch(text); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	if m := reSaid.FindStringSubmatch(text); m != nil {
+		name := strings.TrimSpace(m[1])
+		if name != "The" && name != "A" {
+			return name
+		}
+	}
+	return ""
+}
+
+// stopWords are not searched for: they carry no topic. Negations and
+// question words stay in the analysed text; they only do not count as
+// matches.
+const stopWords = `a an the and or but if then than so as of at by for with about against between
+into through during before after above below to from up down in out on off over under again further
+once here there all any both each few more most other some such only own same too very can will just
+should would could might must shall may do does did doing done is are was were be been being am have has
+had having i me my we our you your he him his she her it its they them their what which who whom whose
+this that these those when where why how whether also said says say tell told know think going get got
+yes no not nor mr mrs ms q`

@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/corpus"
+)
+
+// qaItem is one line of a question set.
+type qaItem struct {
+	ID       string   `json:"id"`
+	Question string   `json:"question"`
+	Answers  []string `json:"answers"`
+}
+
+// evalReport is the contract of `bot eval --json`; keep the names stable.
+type evalReport struct {
+	Questions      int     `json:"questions"`
+	Answerable     int     `json:"answerable"`
+	Unanswerable   int     `json:"unanswerable"`
+	HitAt1         float64 `json:"hit@1"`
+	HitAt3         float64 `json:"hit@3"`
+	MRR            float64 `json:"mrr"`
+	AnsweredRate   float64 `json:"answered_rate"`
+	AbstainRate    float64 `json:"abstain_rate"`
+	VerbatimRate   float64 `json:"verbatim_rate"`
+	MeanQuoteChars float64 `json:"mean_quote_chars"`
+	P50ms          float64 `json:"p50_ms"`
+	P95ms          float64 `json:"p95_ms"`
+	Docs           int     `json:"docs"`
+	BuildSeconds   float64 `json:"build_s"`
+}
+
+func runEval(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	corpusPath := fs.String("corpus", "", "corpus directory or .jsonl file (default: the bundled sample)")
+	qaPath := fs.String("qa", "", "question set, one JSON object per line: {\"id\",\"question\",\"answers\":[...]} (required)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	verbose := fs.Bool("v", false, "print every missed question")
+	indexDir := fs.String("index", "", "use (and refresh) this index directory instead of a temporary one")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), `Usage: bot eval --qa FILE [--corpus PATH] [--json] [-v]
+
+Builds a fresh index of the corpus in a temporary directory, asks every
+question of the set and reports hit@1, hit@3, MRR, abstention on questions
+whose answers are [], the share of quotes found verbatim in their
+documents, and latency.
+
+Flags:`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *qaPath == "" {
+		fs.Usage()
+		return usageError("eval needs --qa FILE")
+	}
+	items, err := readQA(*qaPath)
+	if err != nil {
+		return err
+	}
+	docs, err := loadCorpus(*corpusPath, env)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	idx, cleanup, err := scratchIndex(ctx, *indexDir, docs, env)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	build := time.Since(start)
+	eng := answer.New(idx)
+	byID := make(map[string]*corpus.Document, len(docs))
+	for i := range docs {
+		byID[docs[i].ID] = &docs[i]
+	}
+
+	r := evalReport{Questions: len(items), Docs: len(docs), BuildSeconds: build.Seconds()}
+	var lat []time.Duration
+	var hit1, hit3, answered, abstained, quotes, verbatim, quoteChars int
+	var rr float64
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		q, err := answer.ParseQuestion(it.Question)
+		if err != nil {
+			return fmt.Errorf("question %s: %w", it.ID, err)
+		}
+		t0 := time.Now()
+		ans, err := eng.Ask(ctx, q)
+		lat = append(lat, time.Since(t0))
+		if err != nil && err != answer.ErrEmptyQuestion {
+			return fmt.Errorf("question %s: %w", it.ID, err)
+		}
+		for _, qt := range ans.Quotes {
+			quotes++
+			quoteChars += len([]rune(qt.Text))
+			if d := byID[qt.DocID]; d != nil && qt.End <= len(d.Body) && d.Body[qt.Start:qt.End] == qt.Text {
+				verbatim++
+			}
+		}
+		if len(it.Answers) == 0 {
+			if os.Getenv("EVAL_DUMP") != "" {
+				fmt.Fprintf(env.stderr, "C 0 0 %.4f\n", ans.Confidence)
+			}
+			r.Unanswerable++
+			if ans.NoAnswer {
+				abstained++
+			} else if *verbose {
+				fmt.Fprintf(env.stderr, "ANSWERED %s %q conf=%.2f: %q\n", it.ID, it.Question, ans.Confidence, ans.Quotes[0].Text)
+			}
+			continue
+		}
+		r.Answerable++
+		if len(ans.Quotes) > 0 {
+			answered++
+		}
+		rank := firstHit(ans.Quotes, it.Answers)
+		if os.Getenv("EVAL_DUMP") != "" {
+			fmt.Fprintf(env.stderr, "C 1 %d %.4f\n", rank, ans.Confidence)
+		}
+		switch {
+		case rank == 1:
+			hit1++
+			hit3++
+		case rank > 1 && rank <= 3:
+			hit3++
+		}
+		if rank > 0 {
+			rr += 1 / float64(rank)
+		}
+		if rank != 1 && *verbose {
+			top := "(no answer)"
+			if len(ans.Quotes) > 0 {
+				top = ans.Quotes[0].Text
+			}
+			fmt.Fprintf(env.stderr, "MISS %s rank=%d conf=%.2f %q want %q\n   got %q\n", it.ID, rank, ans.Confidence, it.Question, it.Answers, top)
+		}
+	}
+	ratio := func(a, b int) float64 {
+		if b == 0 {
+			return 0
+		}
+		return float64(a) / float64(b)
+	}
+	r.HitAt1 = ratio(hit1, r.Answerable)
+	r.HitAt3 = ratio(hit3, r.Answerable)
+	if r.Answerable > 0 {
+		r.MRR = rr / float64(r.Answerable)
+	}
+	r.AnsweredRate = ratio(answered, r.Answerable)
+	r.AbstainRate = ratio(abstained, r.Unanswerable)
+	r.VerbatimRate = ratio(verbatim, quotes)
+	if quotes > 0 {
+		r.MeanQuoteChars = float64(quoteChars) / float64(quotes)
+	}
+	r.P50ms, r.P95ms = percentileMS(lat, 0.50), percentileMS(lat, 0.95)
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	fmt.Fprintf(stdout, `questions      %d (%d answerable, %d not)
+hit@1          %.3f
+hit@3          %.3f
+mrr            %.3f
+answered_rate  %.3f
+abstain_rate   %.3f
+verbatim_rate  %.3f
+quote chars    %.0f (mean)
+latency        p50 %.2f ms, p95 %.2f ms
+corpus         %d documents, indexed in %.1f s
+`, r.Questions, r.Answerable, r.Unanswerable, r.HitAt1, r.HitAt3, r.MRR, r.AnsweredRate,
+		r.AbstainRate, r.VerbatimRate, r.MeanQuoteChars, r.P50ms, r.P95ms, r.Docs, r.BuildSeconds)
+	return nil
+}
+
+func readQA(path string) ([]qaItem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read question set: %w", err)
+	}
+	defer f.Close()
+	var items []qaItem
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	for line := 1; sc.Scan(); line++ {
+		b := strings.TrimSpace(sc.Text())
+		if b == "" {
+			continue
+		}
+		var it qaItem
+		if err := json.Unmarshal([]byte(b), &it); err != nil {
+			return nil, fmt.Errorf("%s:%d: not a JSON object: %v", path, line, err)
+		}
+		if strings.TrimSpace(it.Question) == "" {
+			return nil, fmt.Errorf("%s:%d: no \"question\"", path, line)
+		}
+		items = append(items, it)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(items) == 0 {
+		return nil, fmt.Errorf("%s holds no questions", path)
+	}
+	return items, nil
+}
+
+// firstHit returns the 1-based rank of the first quote that contains one
+// of the answers (after folding case, punctuation and white space), or 0.
+func firstHit(quotes []answer.Quote, answers []string) int {
+	for i, q := range quotes {
+		text := fold(q.Text)
+		for _, a := range answers {
+			if fa := fold(a); fa != "" && strings.Contains(text, fa) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// fold lower-cases s, drops punctuation and folds white space, as the eval
+// contract says.
+func fold(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsPunct(r) || unicode.IsSymbol(r):
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func percentileMS(d []time.Duration, p float64) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	i := int(p*float64(len(s))+0.5) - 1
+	if i < 0 {
+		i = 0
+	}
+	if i >= len(s) {
+		i = len(s) - 1
+	}
+	return float64(s[i]) / float64(time.Millisecond)
+}
