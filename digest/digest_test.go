@@ -416,3 +416,19 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseChannels(f *testing.F) {
+	for _, s := range []string{"slack:C0123,discord:123456789", " slack:C1 ,,", "teams:1", "slack:", ":::", "discord:1,discord:1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		chans, err := ParseChannels(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseChannels(strings.Join(chans, ","))
+		if err != nil || !slices.Equal(again, chans) {
+			t.Errorf("ParseChannels(%q) = %q, which parses again as %q, %v", s, chans, again, err)
+		}
+	})
+}
