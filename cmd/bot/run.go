@@ -83,6 +83,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runEval(ctx, args, env, stdout)
 	case "bench":
 		return runBench(ctx, args, env, stdout)
+	case "serve":
+		return runServe(ctx, args, env, stdout)
+	case "digest":
+		return runDigest(ctx, args, env, stdout)
+	case "ingest":
+		return runIngest(ctx, args, env, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

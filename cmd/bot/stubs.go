@@ -5,7 +5,16 @@ import (
 	"io"
 )
 
-func runAsk(ctx context.Context, args []string, env *environment, stdout io.Writer) error   { return nil }
-func runChat(ctx context.Context, args []string, env *environment, stdout io.Writer) error  { return nil }
-func runIndex(ctx context.Context, args []string, env *environment, stdout io.Writer) error { return nil }
-func runBench(ctx context.Context, args []string, env *environment, stdout io.Writer) error { return nil }
+func runAsk(ctx context.Context, args []string, env *environment, stdout io.Writer) error { return nil }
+func runChat(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
+	return nil
+}
+func runIndex(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
+	return nil
+}
+func runServe(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
+	return nil
+}
+func runIngest(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
+	return nil
+}
