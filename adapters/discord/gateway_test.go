@@ -225,7 +225,7 @@ func TestGatewayMentionsAndDMs(t *testing.T) {
 	conn.send(0, "MESSAGE_CREATE", message("601", "301", "", self, "my own reply"))
 	conn.send(0, "MESSAGE_CREATE", message("602", "302", "200", otherBot, "<@100> troops?", self))
 	conn.send(0, "MESSAGE_CREATE", message("603", "303", "200", alice, "no mention here"))
-	conn.send(0, "MESSAGE_CREATE", message("604", "304", "", alice, "Will the US send troops?"))              // DM
+	conn.send(0, "MESSAGE_CREATE", message("604", "304", "", alice, "Will the US send troops?"))                 // DM
 	conn.send(0, "MESSAGE_CREATE", message("605", "305", "200", alice, "<@100> Will the US send troops?", self)) // mention
 	conn.send(0, "MESSAGE_CREATE", message("605", "305", "200", alice, "<@100> Will the US send troops?", self)) // redelivered
 	fd.waitRequest("POST", "/api/v9/channels/")
