@@ -139,8 +139,12 @@ func TestGatewayAsk(t *testing.T) {
 	ask := askInteraction("500", "Will the US send troops to Ukraine?")
 	conn.send(0, "INTERACTION_CREATE", ask)
 	conn.send(0, "INTERACTION_CREATE", ask) // redelivered
-	cb := fd.waitRequest("POST", "/api/v9/interactions/500/tok-500/callback")
-	stop() // waits for in-flight work, so a duplicate would be recorded by now
+	// A sentinel read after the duplicate: once it is answered, the
+	// duplicate has been judged; stop then waits for anything in flight.
+	conn.send(0, "INTERACTION_CREATE", interaction("599", "help"))
+	fd.waitRequest("POST", "/api/v9/interactions/599/")
+	stop()
+	cb := fd.requests("POST", "/api/v9/interactions/500/tok-500/callback")[0]
 
 	if n := len(fd.requests("POST", "/api/v9/interactions/500/")); n != 1 {
 		t.Errorf("interaction 500 got %d responses, want 1", n)
@@ -228,7 +232,8 @@ func TestGatewayMentionsAndDMs(t *testing.T) {
 	conn.send(0, "MESSAGE_CREATE", message("604", "304", "", alice, "Will the US send troops?"))                 // DM
 	conn.send(0, "MESSAGE_CREATE", message("605", "305", "200", alice, "<@100> Will the US send troops?", self)) // mention
 	conn.send(0, "MESSAGE_CREATE", message("605", "305", "200", alice, "<@100> Will the US send troops?", self)) // redelivered
-	fd.waitRequest("POST", "/api/v9/channels/")
+	conn.send(0, "MESSAGE_CREATE", message("606", "306", "", alice, "sentinel question"))                        // DM
+	fd.waitRequest("POST", "/api/v9/channels/306/")
 	stop()
 
 	posts := fd.requests("POST", "/api/v9/channels/")
@@ -247,7 +252,7 @@ func TestGatewayMentionsAndDMs(t *testing.T) {
 		}
 	}
 	got := strings.Join(sortStrings(paths), " ")
-	want := "/api/v9/channels/304/messages /api/v9/channels/305/messages"
+	want := "/api/v9/channels/304/messages /api/v9/channels/305/messages /api/v9/channels/306/messages"
 	if got != want {
 		t.Errorf("replies = %s, want %s", got, want)
 	}
