@@ -21,6 +21,7 @@ import (
 
 	"github.com/briefbot/briefbot/answer"
 	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
 )
 
 // answerer is the engine: a question in, verbatim quotes out.
@@ -166,6 +167,9 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 		return nil, fmt.Errorf("discord: new session: %w", err)
 	}
 	s.Client = &http.Client{Transport: tr, Timeout: cfg.HTTPTimeout}
+	// discordgo's default dialer waits 45 s for a handshake; fail sooner
+	// and let Run's reconnect loop try again.
+	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: cfg.HTTPTimeout}
 	// discordgo retries a 429 forever (sleeping without a context); we
 	// retry a bounded number of times ourselves, see rest.
 	s.ShouldRetryOnRateLimit = false
@@ -199,6 +203,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		return nil
 	}
 	if err := b.registerCommands(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped during start-up
+		}
 		return err
 	}
 	if err := b.s.Open(); err != nil {

@@ -111,6 +111,7 @@ func decode(t *testing.T, body []byte) sentMessage {
 }
 
 func TestGatewayAsk(t *testing.T) {
+	t.Parallel()
 	fd, conn, stop := startGateway(t, Config{GuildID: "200"}, quoteAnswerer())
 
 	put := fd.requests("PUT", "/api/v9/applications/")
@@ -168,6 +169,7 @@ func TestGatewayAsk(t *testing.T) {
 }
 
 func TestGatewayGlobalCommands(t *testing.T) {
+	t.Parallel()
 	fd, _, _ := startGateway(t, Config{}, quoteAnswerer())
 	put := fd.requests("PUT", "/api/v9/applications/")
 	if len(put) != 1 || put[0].Path != "/api/v9/applications/42/commands" {
@@ -176,6 +178,7 @@ func TestGatewayGlobalCommands(t *testing.T) {
 }
 
 func TestGatewayDeferredAnswer(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	slow := fakeAnswerer{ask: func(ctx context.Context, q answer.Question) (answer.Answer, error) {
 		select {
@@ -221,6 +224,7 @@ func message(id, channel, guild string, author map[string]any, content string, m
 }
 
 func TestGatewayMentionsAndDMs(t *testing.T) {
+	t.Parallel()
 	fd, conn, stop := startGateway(t, Config{}, quoteAnswerer())
 	alice := map[string]any{"id": "7", "username": "alice"}
 	self := map[string]any{"id": "100", "username": "briefbot", "bot": true}
@@ -270,6 +274,7 @@ func sortStrings(s []string) []string {
 }
 
 func TestGatewayReconnects(t *testing.T) {
+	t.Parallel()
 	fd, conn, _ := startGateway(t, Config{ReconnectDelay: 10 * time.Millisecond}, quoteAnswerer())
 	<-conn.identify
 	conn.ws.Close() // the gateway drops

@@ -90,6 +90,7 @@ func mustJSON(v any) []byte {
 }
 
 func TestHTTPPing(t *testing.T) {
+	t.Parallel()
 	h := newHTTPBot(t, Config{}, quoteAnswerer())
 	code, body := h.post([]byte(`{"id":"1","application_id":"42","type":1,"token":"t","version":1}`), testNow, nil)
 	if code != 200 || strings.TrimSpace(string(body)) != `{"type":1}` {
@@ -98,6 +99,7 @@ func TestHTTPPing(t *testing.T) {
 }
 
 func TestHTTPAsk(t *testing.T) {
+	t.Parallel()
 	h := newHTTPBot(t, Config{}, quoteAnswerer())
 	code, body := h.post(mustJSON(askInteraction("700", "Will the US send troops?")), testNow, nil)
 	if code != 200 {
@@ -117,6 +119,7 @@ func TestHTTPAsk(t *testing.T) {
 }
 
 func TestHTTPRejects(t *testing.T) {
+	t.Parallel()
 	h := newHTTPBot(t, Config{MaxBodyBytes: 4096}, quoteAnswerer())
 	_, otherKey, _ := ed25519.GenerateKey(rand.Reader)
 	ping := []byte(`{"id":"1","application_id":"42","type":1,"token":"t","version":1}`)
@@ -167,6 +170,7 @@ func TestHTTPRejects(t *testing.T) {
 }
 
 func TestHTTPDeferred(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	slow := fakeAnswerer{ask: func(ctx context.Context, q answer.Question) (answer.Answer, error) {
 		<-release
@@ -185,6 +189,7 @@ func TestHTTPDeferred(t *testing.T) {
 }
 
 func TestHTTPDigest(t *testing.T) {
+	t.Parallel()
 	dig := &fakeDigester{d: answer.Digest{Stories: []answer.Story{{Title: "Briefing", URL: "https://example.gov/b", Sentences: []answer.Quote{testQuote}}}}}
 	opt := func(name, value string) map[string]any {
 		return map[string]any{"name": name, "type": 3, "value": value}
@@ -229,6 +234,7 @@ func TestHTTPDigest(t *testing.T) {
 }
 
 func TestHTTPUserErrors(t *testing.T) {
+	t.Parallel()
 	failing := fakeAnswerer{ask: func(context.Context, answer.Question) (answer.Answer, error) {
 		return answer.Answer{}, io.ErrUnexpectedEOF
 	}}
@@ -254,6 +260,7 @@ func TestHTTPUserErrors(t *testing.T) {
 }
 
 func TestNewRejectsBadConfig(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cfg  Config

@@ -162,6 +162,7 @@ func storyEmbed(s answer.Story) *discordgo.MessageEmbed {
 // linkList renders links one a line, stopping before the field limit.
 func linkList(links []answer.Link) string {
 	var b strings.Builder
+	w := 0
 	for _, l := range links {
 		title := safeText(l.Title)
 		if title == "" {
@@ -176,13 +177,15 @@ func linkList(links []answer.Link) string {
 		if c := citation(l.Source, "", l.Date); c != "" {
 			line += " — " + c
 		}
-		if width(b.String())+width(line)+1 > maxFieldValue {
+		lw := width(line) + 1 // with its newline
+		if w+lw > maxFieldValue {
 			break
 		}
 		if b.Len() > 0 {
 			b.WriteByte('\n')
 		}
 		b.WriteString(line)
+		w += lw
 	}
 	return b.String()
 }

@@ -22,6 +22,7 @@ func restBot(t *testing.T, cfg Config) (*Bot, *fakeDiscord) {
 }
 
 func TestPostDigestNoPings(t *testing.T) {
+	t.Parallel()
 	b, fd := restBot(t, Config{})
 	d := answer.Digest{Stories: []answer.Story{{
 		Title: "Statement @everyone must read",
@@ -50,6 +51,7 @@ func TestPostDigestNoPings(t *testing.T) {
 }
 
 func TestRateLimitRetryIsBounded(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		limited   int
@@ -81,6 +83,7 @@ func TestRateLimitRetryIsBounded(t *testing.T) {
 }
 
 func TestInteractionRateLimited(t *testing.T) {
+	t.Parallel()
 	fd, conn, stop := startGateway(t, Config{MaxRetryWait: 20 * time.Millisecond}, quoteAnswerer())
 	fd.mu.Lock()
 	fd.rateLimit["/api/v9/interactions/"] = 1
@@ -94,6 +97,7 @@ func TestInteractionRateLimited(t *testing.T) {
 }
 
 func TestRedactHidesInteractionTokens(t *testing.T) {
+	t.Parallel()
 	err := redact(errors.New(`Post "http://127.0.0.1/api/v9/interactions/503/aW50ZXJhY3Rpb24/callback": EOF`))
 	if strings.Contains(err.Error(), "aW50ZXJhY3Rpb24") {
 		t.Errorf("redact = %q, still holds the token", err)
@@ -105,6 +109,7 @@ func TestRedactHidesInteractionTokens(t *testing.T) {
 }
 
 func TestParseAPIURL(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
 		{"https://proxy.example/discord/", "https://proxy.example/discord"},
@@ -125,6 +130,7 @@ func TestParseAPIURL(t *testing.T) {
 }
 
 func TestDedupe(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	d := newDedupe(time.Hour, 3, func() time.Time { return now })
 	if !d.first("a") || d.first("a") {
