@@ -270,10 +270,15 @@ func (b *Bot) registerCommands(ctx context.Context) error {
 	return nil
 }
 
-// PostDigest posts a rendered digest to a channel. It needs a bot token.
+// PostDigest posts a rendered digest to a channel. channelID may carry the
+// "discord:" prefix used for digest subscriptions. It needs a bot token.
 func (b *Bot) PostDigest(ctx context.Context, channelID string, d answer.Digest) error {
 	if b.cfg.BotToken == "" {
 		return errors.New("discord: posting a digest needs a bot token")
+	}
+	channelID = strings.TrimPrefix(channelID, "discord:")
+	if channelID == "" || strings.ContainsAny(channelID, "/?#") {
+		return fmt.Errorf("discord: post digest: invalid channel ID %q", channelID)
 	}
 	msg := messageSend(renderDigest(d))
 	err := b.rest(ctx, func(opts ...discordgo.RequestOption) error {

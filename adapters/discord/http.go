@@ -67,12 +67,16 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 	defer b.end()
 	var once sync.Once
+	answered := false
 	respond := func(_ context.Context, resp *discordgo.InteractionResponse) error {
 		err := errors.New("interaction already answered")
-		once.Do(func() { err = writeJSON(w, resp) })
+		once.Do(func() { answered, err = true, writeJSON(w, resp) })
 		return err
 	}
 	b.handleInteraction(r.Context(), &i, respond)
+	if !answered {
+		http.Error(w, "unsupported interaction", http.StatusBadRequest)
+	}
 }
 
 // verify checks Discord's Ed25519 signature over timestamp+body and that the

@@ -31,7 +31,7 @@ func TestPostDigestNoPings(t *testing.T) {
 			Text: "Attention @everyone and @here: <@&123> is now responsible.", Speaker: "@everyone",
 		}},
 	}}}
-	if err := b.PostDigest(context.Background(), "300", d); err != nil {
+	if err := b.PostDigest(context.Background(), "discord:300", d); err != nil {
 		t.Fatal(err)
 	}
 	reqs := fd.requests("POST", "/api/v9/channels/300/messages")
