@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/bwmarrin/discordgo"
 )
 
 var testNow = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -281,5 +282,32 @@ func TestNewRejectsBadConfig(t *testing.T) {
 				t.Errorf("error %q leaks the token", err)
 			}
 		})
+	}
+}
+
+// The limits hold in the JSON actually sent, not only in the renderer.
+func TestHTTPOversizedAnswerOnTheWire(t *testing.T) {
+	t.Parallel()
+	big := fakeAnswerer{ask: func(_ context.Context, q answer.Question) (answer.Answer, error) {
+		var quotes []answer.Quote
+		for i := range 12 {
+			qt := testQuote
+			qt.Text = strconv.Itoa(i) + " " + strings.Repeat("@everyone the allies stand together. ", 150)
+			quotes = append(quotes, qt)
+		}
+		return answer.Answer{Question: q, Quotes: quotes, Confidence: 0.9}, nil
+	}}
+	h := newHTTPBot(t, Config{}, big)
+	code, body := h.post(mustJSON(askInteraction("710", "allies?")), testNow, nil)
+	if code != 200 {
+		t.Fatalf("ask = %d", code)
+	}
+	var resp discordgo.InteractionResponse
+	if err := json.Unmarshal(body, &resp); err != nil {
+		t.Fatal(err)
+	}
+	checkLimits(t, reply{Content: resp.Data.Content, Embeds: resp.Data.Embeds})
+	if !strings.Contains(string(body), `"allowed_mentions":{"parse":[]`) {
+		t.Errorf("response lacks an empty allowed_mentions parse list")
 	}
 }
