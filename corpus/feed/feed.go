@@ -128,7 +128,11 @@ func (p *Poller) Run(ctx context.Context) error {
 		for _, e := range flatten(err) {
 			p.logger.Warn("feed problem", "err", e)
 		}
-		p.logger.Info("feeds polled", "feeds", len(p.cfg.Feeds), "added", len(added))
+		if len(added) > 0 {
+			p.logger.Info("feeds polled", "feeds", len(p.cfg.Feeds), "added", len(added))
+		} else {
+			p.logger.Debug("feeds polled", "feeds", len(p.cfg.Feeds), "added", 0)
+		}
 		select {
 		case <-ctx.Done():
 			return nil
