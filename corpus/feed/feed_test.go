@@ -629,3 +629,57 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		t.Errorf("New with a corrupt state file: %v", err)
 	}
 }
+
+func TestPollAtom(t *testing.T) {
+	s := newSite(t)
+	s.feed = func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/atom+xml")
+		w.Write([]byte(`<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Briefing Room</title>
+  <id>tag:example.org,2026:feed</id>
+  <updated>2026-08-20T16:58:25-04:00</updated>
+  <entry>
+    <title>Fact Sheet: President Donald J. Trump Launches the Golden Age of Space Transportation</title>
+    <id>tag:example.org,2026:fact-sheet-1</id>
+    <link rel="alternate" href="/fact-sheets/2026/08/fact-sheet-president-donald-j-trump-launches-the-golden-age-of-space-transportation/"/>
+    <published>2026-08-20T16:58:25-04:00</published>
+    <updated>2026-08-21T09:00:00-04:00</updated>
+    <category term="fact-sheets"/>
+    <category term="space"/>
+  </entry>
+</feed>`))
+	}
+	p := newPoller(t, s, t.TempDir(), filepath.Join(t.TempDir(), "feeds.json"))
+	added, err := p.Poll(context.Background())
+	if err != nil || len(added) != 1 {
+		t.Fatalf("Poll = %q, %v", added, err)
+	}
+	b, _ := os.ReadFile(added[0])
+	fm, body := frontMatter(t, string(b))
+	if fm["published_time"] != "2026-08-20 16:58:25-04:00" || fm["tags"] != `["fact-sheets", "space"]` || !strings.HasSuffix(fm["source_url"], "/fact-sheets/2026/08/fact-sheet-president-donald-j-trump-launches-the-golden-age-of-space-transportation/") {
+		t.Errorf("front matter = %q", fm)
+	}
+	if !strings.Contains(body, "signed a National Security Presidential Memorandum") {
+		t.Errorf("body = %s", body)
+	}
+}
+
+func FuzzMarkdownFrontMatter(f *testing.F) {
+	for _, s := range []string{`Remarks: "Peace"`, "a\nb", `\_`, "\x00\u2028#"} {
+		f.Add(s, "https://example.com/a?b=c")
+	}
+	f.Fuzz(func(t *testing.T, title, link string) {
+		if !utf8.ValidString(title) || !utf8.ValidString(link) || strings.ContainsAny(link, "\n\r") {
+			t.Skip()
+		}
+		b, err := doc{Title: title, SourceURL: link, Tags: []string{title}, Body: []string{"x"}}.markdown()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm, _ := frontMatter(t, string(b))
+		if fm["title"] != collapse(title) || fm["source_url"] != link {
+			t.Errorf("read back title %q, url %q; want %q, %q", fm["title"], fm["source_url"], collapse(title), link)
+		}
+	})
+}
