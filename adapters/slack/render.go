@@ -501,7 +501,7 @@ func renderText(text string) message {
 	return m.message(text)
 }
 
-var idPattern = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
+var idPattern = regexp.MustCompile(`^[UW][A-Z0-9]{1,20}$`)
 
 // validID reports whether s looks like a Slack user ID, so that it can go
 // inside <@…> without forming anything else.
