@@ -22,6 +22,7 @@ const (
 	maxHeaderChars   = 150   // header block text
 	maxButtonValue   = 2000  // button value
 	maxLabelChars    = 150   // link labels, titles
+	maxURLChars      = 1000  // longer links are dropped, their label kept
 	maxQuestionEcho  = 500   // the question repeated in a reply
 
 	// reserveBlocks and reserveChars are kept back while rendering content
@@ -102,7 +103,11 @@ func safeURL(raw string) string {
 	// Characters that would end the link, split it from its label, or
 	// start an entity.
 	s = strings.NewReplacer("|", "%7C", "<", "%3C", ">", "%3E", " ", "%20", "\"", "%22").Replace(s)
-	return strings.ReplaceAll(s, "&", "&amp;")
+	s = strings.ReplaceAll(s, "&", "&amp;")
+	if len(s) > maxURLChars {
+		return "" // a link this long would crowd out the answer
+	}
+	return s
 }
 
 // link builds a mrkdwn link, or the escaped label alone when the URL is
@@ -262,10 +267,19 @@ func clipSection(s string) string {
 	if textLen(s) <= maxSectionChars {
 		return s
 	}
-	for textLen(s) > maxSectionChars-1 {
-		_, size := utf8.DecodeLastRuneInString(s)
-		s = s[:len(s)-size]
+	used, cut := 0, 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if used+w > maxSectionChars-1 {
+			cut = i
+			break
+		}
+		used += w
 	}
+	s = s[:cut]
 	// Do not leave half an entity or link behind.
 	if i := strings.LastIndexAny(s, "&<"); i >= 0 && !strings.ContainsAny(s[i:], ";>") {
 		s = s[:i]
@@ -353,7 +367,7 @@ func renderAnswer(a answer.Answer, opt renderOptions) message {
 		m.context("_Trimmed to fit Slack's limits; follow the links for the full text._")
 	}
 	if opt.share {
-		value := truncateBytes(opt.question, maxButtonValue)
+		value := truncateBytes(strings.ToValidUTF8(opt.question, ""), maxButtonValue)
 		btn := slack.NewButtonBlockElement(actionShare, value, plain("Share in channel"))
 		btn.Style = slack.StylePrimary
 		m.blocks = append(m.blocks, slack.NewActionBlock("brief_share", btn))
