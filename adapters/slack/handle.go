@@ -188,15 +188,15 @@ func (b *Bot) share(ctx context.Context, channel, user, question, responseURL st
 		// Typically not_in_channel: the response URL can post anyway.
 		b.log.Debug("share via chat.postMessage failed; using response_url", "err", err)
 		err = b.postResponse(ctx, responseURL, m, "in_channel", false, false)
-		if err == nil {
-			return // the ephemeral message is replaced by the public one
-		}
 	}
 	if err != nil {
 		b.log.Error("share failed", "err", err)
+		b.reply(ctx, target{channel: channel, user: user, ephemeral: true, responseURL: responseURL},
+			renderText("Sorry, I couldn't post in this channel. Invite me with `/invite @briefbot` and try again."))
 		return
 	}
 	if responseURL != "" {
+		// The private copy is no longer needed.
 		if err := b.postResponse(ctx, responseURL, message{}, "", false, true); err != nil {
 			b.log.Debug("could not delete the private answer", "err", err)
 		}
