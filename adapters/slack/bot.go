@@ -1,0 +1,325 @@
+// Package slack connects briefbot to Slack: it receives mentions, direct
+// messages, the /brief slash command and button clicks (over Socket Mode or
+// the HTTP Events API), asks the answer engine, and replies with Block Kit
+// messages that quote the briefings verbatim with citations.
+//
+// It is the only package that imports github.com/slack-go/slack.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/briefbot/briefbot/answer"
+)
+
+// answerer is the answer engine as this package uses it.
+type answerer interface {
+	Ask(ctx context.Context, q answer.Question) (answer.Answer, error)
+}
+
+// digester manages digest subscriptions; channel is "slack:<channelID>".
+type digester interface {
+	Subscribe(ctx context.Context, channel, tz string) error
+	Unsubscribe(ctx context.Context, channel string) error
+	Now(ctx context.Context, channel string) (answer.Digest, error)
+}
+
+// slackAPI is the subset of the Slack Web API client the bot calls.
+type slackAPI interface {
+	AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error)
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+}
+
+// Config configures a Bot. Zero values of the optional knobs pick the
+// defaults documented on each field.
+type Config struct {
+	// BotToken is the bot user OAuth token (xoxb-...). Required.
+	BotToken string
+	// AppToken is the app-level token (xapp-...) with connections:write.
+	// When set, Run connects over Socket Mode.
+	AppToken string
+	// SigningSecret verifies HTTP requests from Slack (see Register).
+	// At least one of AppToken and SigningSecret is required.
+	SigningSecret string
+	// APIURL is the Web API base URL, default "https://slack.com/api/".
+	APIURL string
+	// Workers is the number of questions answered concurrently, default 4.
+	Workers int
+	// Digests manages digest subscriptions; nil disables /brief digest.
+	Digests digester
+	// Clock returns the current time; nil means time.Now. It drives
+	// de-duplication, the per-user rate limit and request timestamp checks.
+	Clock func() time.Time
+
+	// QueueSize bounds the questions waiting for a worker, default 256.
+	QueueSize int
+	// AnswerTimeout bounds one question, engine and replies included,
+	// default 30s.
+	AnswerTimeout time.Duration
+	// ShutdownTimeout bounds how long Run waits for answers in flight after
+	// its context is done, default 30s.
+	ShutdownTimeout time.Duration
+	// DedupeWindow is how long a delivered event is remembered, default 1h.
+	DedupeWindow time.Duration
+	// DedupeMax bounds the remembered events, default 100000.
+	DedupeMax int
+	// UserLimit is how many questions one person may ask per UserWindow,
+	// default 10; negative disables the limit.
+	UserLimit int
+	// UserWindow is the per-user rate limit window, default 1 minute.
+	UserWindow time.Duration
+	// MaxRetries is how often a rate-limited (429) post is retried, default 3;
+	// negative disables retries.
+	MaxRetries int
+	// MaxRetryWait caps one wait for Retry-After, default 30s.
+	MaxRetryWait time.Duration
+	// MaxBodyBytes limits HTTP request bodies, default 1 MiB.
+	MaxBodyBytes int64
+	// HTTPClient is used for the Web API and response URLs; default a client
+	// with a 30s timeout.
+	HTTPClient *http.Client
+}
+
+// Bot answers questions asked in Slack. Create it with New, start it with
+// Run, and in HTTP mode mount its handlers with Register.
+type Bot struct {
+	cfg    Config
+	ans    answerer
+	log    *slog.Logger
+	client *slack.Client // for Socket Mode, which needs the concrete client
+	api    slackAPI
+	clock  func() time.Time
+
+	seen    *dedupe
+	limiter *userLimiter
+
+	qmu    sync.RWMutex
+	closed bool
+	jobs   chan job
+
+	started atomic.Bool
+	self    atomic.Pointer[identity]
+}
+
+// job is one unit of work for the worker pool.
+type job func(ctx context.Context)
+
+// identity is who the bot is, learnt from auth.test.
+type identity struct{ userID, botID string }
+
+// New checks cfg and returns a Bot that asks ans. A nil logger discards logs.
+func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
+	if ans == nil {
+		return nil, errors.New("slack: no answer engine")
+	}
+	if cfg.BotToken == "" {
+		return nil, errors.New("slack: bot token is required")
+	}
+	if !strings.HasPrefix(cfg.BotToken, "xoxb-") {
+		return nil, errors.New("slack: bot token must start with xoxb-")
+	}
+	if cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-") {
+		return nil, errors.New("slack: app token must start with xapp-")
+	}
+	if cfg.AppToken == "" && cfg.SigningSecret == "" {
+		return nil, errors.New("slack: need an app token (Socket Mode) or a signing secret (HTTP mode)")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = slack.APIURL
+	}
+	u, err := url.Parse(cfg.APIURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("slack: API URL %q is not an http(s) URL", cfg.APIURL)
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	if cfg.Workers < 0 || cfg.QueueSize < 0 || cfg.DedupeMax < 0 || cfg.MaxBodyBytes < 0 {
+		return nil, errors.New("slack: Workers, QueueSize, DedupeMax and MaxBodyBytes must not be negative")
+	}
+	setDefault(&cfg.Workers, 4)
+	setDefault(&cfg.QueueSize, 256)
+	setDefault(&cfg.AnswerTimeout, 30*time.Second)
+	setDefault(&cfg.ShutdownTimeout, 30*time.Second)
+	setDefault(&cfg.DedupeWindow, time.Hour)
+	setDefault(&cfg.DedupeMax, 100_000)
+	setDefault(&cfg.UserLimit, 10)
+	setDefault(&cfg.UserWindow, time.Minute)
+	setDefault(&cfg.MaxRetries, 3)
+	setDefault(&cfg.MaxRetryWait, 30*time.Second)
+	setDefault(&cfg.MaxBodyBytes, 1<<20)
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	logger = logger.With("platform", "slack")
+
+	opts := []slack.Option{
+		slack.OptionAPIURL(cfg.APIURL),
+		slack.OptionHTTPClient(cfg.HTTPClient),
+		slack.OptionLog(logOutput{logger}),
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	client := slack.New(cfg.BotToken, opts...)
+	b := &Bot{
+		cfg:     cfg,
+		ans:     ans,
+		log:     logger,
+		client:  client,
+		api:     client,
+		clock:   cfg.Clock,
+		seen:    newDedupe(cfg.Clock, cfg.DedupeWindow, cfg.DedupeMax),
+		limiter: newUserLimiter(cfg.Clock, cfg.UserLimit, cfg.UserWindow),
+		jobs:    make(chan job, cfg.QueueSize),
+	}
+	return b, nil
+}
+
+func setDefault[T int | int64 | time.Duration](v *T, def T) {
+	if *v == 0 {
+		*v = def
+	}
+}
+
+// Run checks the bot token with auth.test, starts the worker pool and, when
+// an app token is configured, reads events over Socket Mode, reconnecting
+// after drops. Without an app token it only runs the pool for the handlers
+// mounted by Register. Run returns nil once ctx is done and the answers
+// already accepted are finished (bounded by Config.ShutdownTimeout).
+func (b *Bot) Run(ctx context.Context) error {
+	if !b.started.CompareAndSwap(false, true) {
+		return errors.New("slack: Run called twice")
+	}
+	authCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	who, err := b.api.AuthTestContext(authCtx)
+	cancel()
+	if err != nil {
+		b.closeQueue()
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("slack auth.test: %w", err)
+	}
+	b.self.Store(&identity{userID: who.UserID, botID: who.BotID})
+	b.log.Info("slack connected", "team", who.Team, "bot_user", who.UserID, "socket_mode", b.cfg.AppToken != "")
+
+	workCtx, stopWork := b.workContext(ctx)
+	defer stopWork()
+	var workers sync.WaitGroup
+	for range b.cfg.Workers {
+		workers.Go(func() {
+			for j := range b.jobs {
+				b.runJob(workCtx, j)
+			}
+		})
+	}
+
+	var runErr error
+	if b.cfg.AppToken != "" {
+		runErr = b.runSocketMode(ctx)
+	} else {
+		<-ctx.Done()
+	}
+	b.closeQueue()
+	workers.Wait()
+	b.log.Info("slack stopped")
+	return runErr
+}
+
+// workContext returns the context answers run under: it outlives ctx so
+// that answers in flight finish, but only for ShutdownTimeout.
+func (b *Bot) workContext(ctx context.Context) (context.Context, func()) {
+	work, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		t := time.NewTimer(b.cfg.ShutdownTimeout)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			cancel()
+		}
+	}()
+	return work, func() { close(done); cancel() }
+}
+
+func (b *Bot) runJob(ctx context.Context, j job) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("slack: job panicked", "panic", r)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.AnswerTimeout)
+	defer cancel()
+	j(ctx)
+}
+
+// queueReserve is the part of the queue kept for short replies.
+const queueReserve = 8
+
+// enqueue hands j to the worker pool without blocking the event reader,
+// keeping reserve slots free. It reports false when the queue is full or
+// the bot has stopped.
+func (b *Bot) enqueue(j job, reserve int) bool {
+	b.qmu.RLock()
+	defer b.qmu.RUnlock()
+	if b.closed || len(b.jobs)+min(reserve, cap(b.jobs)/2) >= cap(b.jobs) {
+		return false
+	}
+	select {
+	case b.jobs <- j:
+		return true
+	default:
+		return false
+	}
+}
+
+func (b *Bot) closeQueue() {
+	b.qmu.Lock()
+	defer b.qmu.Unlock()
+	if !b.closed {
+		b.closed = true
+		close(b.jobs)
+	}
+}
+
+// isSelf reports whether a user or bot ID is this bot.
+func (b *Bot) isSelf(userID, botID string) bool {
+	who := b.self.Load()
+	if who == nil {
+		return false
+	}
+	return (userID != "" && userID == who.userID) || (botID != "" && botID == who.botID)
+}
+
+// logOutput routes slack-go's internal logging to slog at Debug level.
+type logOutput struct{ log *slog.Logger }
+
+func (l logOutput) Output(_ int, s string) error {
+	l.log.Debug(strings.TrimSpace(s), "source", "slack-go")
+	return nil
+}

@@ -1,0 +1,302 @@
+package slack
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+
+	"github.com/briefbot/briefbot/answer"
+)
+
+// Replies that never carry err.Error().
+const (
+	msgEngineFailed = "Sorry, something went wrong while searching the briefings. Please try again in a moment."
+	msgBusy         = "Sorry, I'm busy right now. Please ask again in a minute."
+	msgSlowDown     = "You're asking faster than I can keep up. Please wait a minute before the next question."
+	msgEmpty        = "Ask me a question about the press briefings, for example: _what did the press secretary say about inflation?_ Type `/brief help` for more."
+	msgNoDigests    = "Digests are not configured on this bot."
+	msgDigestFailed = "Sorry, I couldn't do that with the digest right now. Please try again later."
+	msgDigestUsage  = "Usage: `/brief digest subscribe [time zone]`, `/brief digest unsubscribe` or `/brief digest now`."
+)
+
+// target is where a reply goes.
+type target struct {
+	channel     string
+	threadTS    string // reply in this thread
+	user        string // the person asking
+	responseURL string // slash commands and buttons: reply through it
+	ephemeral   bool   // only the person asking sees the reply
+}
+
+// handleEventsAPI routes an Events API callback. It runs on the event
+// reader and must not block: the answering happens in the worker pool.
+func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if ev.Type != slackevents.CallbackEvent || !ok {
+		return
+	}
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if e.BotID != "" || e.User == "" || b.isSelf(e.User, e.BotID) || e.Edited != nil {
+			return
+		}
+		if !b.seen.first("event:"+cb.EventID, "msg:"+e.Channel+":"+e.TimeStamp) {
+			b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
+			return
+		}
+		thread := e.ThreadTimeStamp
+		if thread == "" {
+			thread = e.TimeStamp
+		}
+		b.askLater(target{channel: e.Channel, threadTS: thread, user: e.User}, e.Text, renderOptions{}, "mention")
+	case *slackevents.MessageEvent:
+		// Subtypes are edits, deletions, joins, bot posts...: never questions.
+		if e.ChannelType != slackevents.ChannelTypeIM || e.SubType != "" || e.BotID != "" ||
+			e.User == "" || b.isSelf(e.User, e.BotID) {
+			return
+		}
+		if !b.seen.first("event:"+cb.EventID, "msg:"+e.Channel+":"+e.TimeStamp) {
+			b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
+			return
+		}
+		b.askLater(target{channel: e.Channel, threadTS: e.ThreadTimeStamp, user: e.User}, e.Text, renderOptions{}, "dm")
+	}
+}
+
+// handleSlashCommand routes /brief. It must not block.
+func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) {
+	if !b.seen.first("trigger:" + cmd.TriggerID) {
+		b.log.Debug("duplicate slash command ignored")
+		return
+	}
+	t := target{channel: cmd.ChannelID, user: cmd.UserID, ephemeral: true}
+	if validResponseURL(cmd.ResponseURL) {
+		t.responseURL = cmd.ResponseURL
+	}
+	text := strings.TrimSpace(cmd.Text)
+	fields := strings.Fields(text)
+	verb := ""
+	if len(fields) > 0 {
+		verb = strings.ToLower(fields[0])
+	}
+	switch verb {
+	case "", "help":
+		b.replyLater(t, renderText(helpText))
+	case "digest":
+		b.digestLater(t, fields[1:])
+	default:
+		b.askLater(t, text, renderOptions{question: plainText(text), share: true}, "slash")
+	}
+}
+
+// handleInteraction handles button clicks. It must not block.
+func (b *Bot) handleInteraction(cb slack.InteractionCallback) {
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return
+	}
+	for _, a := range cb.ActionCallback.BlockActions {
+		if a.ActionID != actionShare {
+			continue
+		}
+		if !b.seen.first("trigger:"+cb.TriggerID, "action:"+cb.User.ID+":"+a.ActionTs) {
+			b.log.Debug("duplicate button click ignored")
+			return
+		}
+		channel := cb.Channel.ID
+		if channel == "" {
+			channel = cb.Container.ChannelID
+		}
+		responseURL := ""
+		if validResponseURL(cb.ResponseURL) {
+			responseURL = cb.ResponseURL
+		}
+		question, user := a.Value, cb.User.ID
+		if !b.enqueue(func(ctx context.Context) { b.share(ctx, channel, user, question, responseURL) }, queueReserve) {
+			b.log.Warn("queue full; share dropped")
+		}
+		return
+	}
+}
+
+// askLater queues a question, or a polite refusal when the person asks too
+// often or the queue is full.
+func (b *Bot) askLater(t target, text string, opt renderOptions, trigger string) {
+	if ok, tell := b.limiter.allow(t.user); !ok {
+		b.log.Info("user rate limited", "trigger", trigger)
+		if tell {
+			b.replyLater(t, renderText(msgSlowDown))
+		}
+		return
+	}
+	// Questions leave room in the queue for short replies such as "busy".
+	if !b.enqueue(func(ctx context.Context) { b.answerQuestion(ctx, t, text, opt) }, queueReserve) {
+		b.log.Warn("queue full; question dropped", "trigger", trigger)
+		b.replyLater(t, renderText(msgBusy))
+	}
+}
+
+func (b *Bot) replyLater(t target, m message) {
+	if !b.enqueue(func(ctx context.Context) { b.reply(ctx, t, m) }, 0) {
+		b.log.Warn("queue full; reply dropped")
+	}
+}
+
+// answerQuestion runs in the worker pool.
+func (b *Bot) answerQuestion(ctx context.Context, t target, text string, opt renderOptions) {
+	text = b.questionText(text)
+	if text == "" {
+		b.reply(ctx, t, renderText(msgEmpty))
+		return
+	}
+	q, err := answer.ParseQuestion(text)
+	if err != nil {
+		// ParseQuestion's messages are written for people.
+		b.reply(ctx, t, renderText(escape(err.Error())))
+		return
+	}
+	start := b.clock()
+	a, err := b.ans.Ask(ctx, q)
+	if err != nil {
+		b.log.Error("answer failed", "err", err)
+		b.reply(ctx, t, renderText(msgEngineFailed))
+		return
+	}
+	b.log.Debug("answered", "question", q.Text, "quotes", len(a.Quotes), "no_answer", a.NoAnswer, "took", b.clock().Sub(start))
+	b.reply(ctx, t, renderAnswer(a, opt))
+}
+
+// share posts an answer publicly after a click on "Share in channel".
+func (b *Bot) share(ctx context.Context, channel, user, question, responseURL string) {
+	text := b.questionText(question)
+	q, err := answer.ParseQuestion(text)
+	if err != nil || text == "" {
+		return // the private answer already said what was wrong
+	}
+	a, err := b.ans.Ask(ctx, q)
+	if err != nil {
+		b.log.Error("answer failed", "err", err)
+		b.reply(ctx, target{channel: channel, user: user, ephemeral: true, responseURL: responseURL}, renderText(msgEngineFailed))
+		return
+	}
+	m := renderAnswer(a, renderOptions{question: text, askedBy: user})
+	err = b.post(ctx, target{channel: channel}, m)
+	if err != nil && responseURL != "" {
+		// Typically not_in_channel: the response URL can post anyway.
+		b.log.Debug("share via chat.postMessage failed; using response_url", "err", err)
+		err = b.postResponse(ctx, responseURL, m, "in_channel", false, false)
+	}
+	if err != nil {
+		b.log.Error("share failed", "err", err)
+		b.reply(ctx, target{channel: channel, user: user, ephemeral: true, responseURL: responseURL},
+			renderText("Sorry, I couldn't post in this channel. Invite me with `/invite @briefbot` and try again."))
+		return
+	}
+	if responseURL != "" {
+		// The private copy is no longer needed.
+		if err := b.postResponse(ctx, responseURL, message{}, "", false, true); err != nil {
+			b.log.Debug("could not delete the private answer", "err", err)
+		}
+	}
+}
+
+// digestLater queues a /brief digest subcommand.
+func (b *Bot) digestLater(t target, args []string) {
+	if b.cfg.Digests == nil {
+		b.replyLater(t, renderText(msgNoDigests))
+		return
+	}
+	sub := ""
+	if len(args) > 0 {
+		sub = strings.ToLower(args[0])
+	}
+	channel := "slack:" + t.channel
+	var run func(ctx context.Context) message
+	switch sub {
+	case "subscribe":
+		tz := ""
+		if len(args) > 1 {
+			tz = args[1]
+			if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
+				b.replyLater(t, renderText("Unknown time zone `"+escape(clean(tz, 60))+"`. Use an IANA name such as `Europe/Berlin` or `America/New_York`."))
+				return
+			}
+		}
+		run = func(ctx context.Context) message {
+			if err := b.cfg.Digests.Subscribe(ctx, channel, tz); err != nil {
+				b.log.Error("digest subscribe failed", "err", err)
+				return renderText(msgDigestFailed)
+			}
+			when := ""
+			if tz != "" {
+				when = " (time zone " + escape(tz) + ")"
+			}
+			return renderText("This channel will get the daily briefing digest" + when + ". Stop it with `/brief digest unsubscribe`.")
+		}
+	case "unsubscribe":
+		run = func(ctx context.Context) message {
+			if err := b.cfg.Digests.Unsubscribe(ctx, channel); err != nil {
+				b.log.Error("digest unsubscribe failed", "err", err)
+				return renderText(msgDigestFailed)
+			}
+			return renderText("This channel will no longer get the daily digest.")
+		}
+	case "now":
+		run = func(ctx context.Context) message {
+			d, err := b.cfg.Digests.Now(ctx, channel)
+			if err != nil {
+				b.log.Error("digest now failed", "err", err)
+				return renderText(msgDigestFailed)
+			}
+			return renderDigest(d)
+		}
+	default:
+		b.replyLater(t, renderText(msgDigestUsage))
+		return
+	}
+	if !b.enqueue(func(ctx context.Context) { b.reply(ctx, t, run(ctx)) }, queueReserve) {
+		b.log.Warn("queue full; digest command dropped")
+	}
+}
+
+var (
+	mentionRE = regexp.MustCompile(`<@([A-Z0-9]+)(\|[^>]*)?>`)
+	entityRE  = regexp.MustCompile(`<([^<>]*)>`)
+)
+
+// questionText turns Slack message text into plain question text: the bot's
+// own mention removed, links and other mentions reduced to their labels,
+// entities unescaped.
+func (b *Bot) questionText(s string) string {
+	self := ""
+	if who := b.self.Load(); who != nil {
+		self = who.userID
+	}
+	s = mentionRE.ReplaceAllStringFunc(s, func(m string) string {
+		sub := mentionRE.FindStringSubmatch(m)
+		if sub[1] == self || self == "" {
+			return " "
+		}
+		if sub[2] != "" {
+			return "@" + sub[2][1:]
+		}
+		return " "
+	})
+	return strings.TrimSpace(plainText(s))
+}
+
+// plainText reduces Slack markup (<url|label>, <#C1|name>, &amp;) to text.
+func plainText(s string) string {
+	s = entityRE.ReplaceAllStringFunc(s, func(m string) string {
+		inner := m[1 : len(m)-1]
+		if i := strings.IndexByte(inner, '|'); i >= 0 {
+			return inner[i+1:]
+		}
+		return strings.TrimLeft(inner, "!#@")
+	})
+	s = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	return strings.Join(strings.Fields(s), " ")
+}
