@@ -115,9 +115,6 @@ Flags:`)
 			}
 		}
 		if len(it.Answers) == 0 {
-			if os.Getenv("EVAL_DUMP") != "" {
-				fmt.Fprintf(env.stderr, "C 0 0 %.4f\n", ans.Confidence)
-			}
 			r.Unanswerable++
 			if ans.NoAnswer {
 				abstained++
@@ -131,9 +128,6 @@ Flags:`)
 			answered++
 		}
 		rank := firstHit(ans.Quotes, it.Answers)
-		if os.Getenv("EVAL_DUMP") != "" {
-			fmt.Fprintf(env.stderr, "C 1 %d %.4f\n", rank, ans.Confidence)
-		}
 		switch {
 		case rank == 1:
 			hit1++
