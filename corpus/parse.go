@@ -114,7 +114,7 @@ func Parse(name string, data []byte) (Document, error) {
 	}
 	doc.Body, doc.Passages = assemble(paras, "")
 	if len(doc.Passages) == 0 {
-		return fail(0, "no text after the header")
+		return fail(0, "no text in the body")
 	}
 	if doc.Title == "" {
 		doc.Title = fallbackTitle(name, doc.Body)
@@ -161,6 +161,11 @@ func binary(data []byte) bool {
 	}
 	bad, n := 0, 0
 	for len(data) > 0 {
+		if c := data[0]; c >= 0x20 && c < utf8.RuneSelf {
+			n++
+			data = data[1:]
+			continue
+		}
 		r, size := utf8.DecodeRune(data)
 		if r == utf8.RuneError && size == 1 || r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != '\f' {
 			bad++

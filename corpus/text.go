@@ -23,8 +23,8 @@ func assemble(paras []para, speaker string) (string, []Passage) {
 	var ps []Passage
 	for _, p := range paras {
 		text := collapseSpace(p.text)
-		if text == "" {
-			continue
+		if !strings.ContainsFunc(text, isAlnum) {
+			continue // "###", "* * *", "—": separators, not text
 		}
 		if b.Len() > 0 {
 			b.WriteString("\n\n")
@@ -121,28 +121,44 @@ func stageLine(p string) bool {
 	return strings.HasPrefix(rest, " A.M.") || strings.HasPrefix(rest, " P.M.")
 }
 
-// isSpace reports whether r is horizontal white space, including U+00A0.
-func isSpace(r rune) bool { return r != '\n' && unicode.IsSpace(r) }
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // collapseSpace turns every run of white space (NBSP and newlines included)
 // into a single space and trims the ends.
 func collapseSpace(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if asciiSpace[c] {
+				space = len(b) > 0
+				continue
+			}
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, c)
 			continue
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			space = len(b) > 0
+		} else {
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, string(r)...) // invalid bytes become U+FFFD
 		}
-		b.WriteRune(r)
+		i += size
 	}
-	return b.String()
+	return string(b)
 }
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // isBlank reports whether a line holds only white space.
 func isBlank(line string) bool { return strings.TrimFunc(line, unicode.IsSpace) == "" }
@@ -152,11 +168,12 @@ func isBlank(line string) bool { return strings.TrimFunc(line, unicode.IsSpace) 
 // is a paragraph, as in news exports with one paragraph per line.
 func plainParas(lines []string) []para {
 	var lens []int
-	blank := false
+	blank, gap := false, false // a blank line between two text lines
 	for _, l := range lines {
 		if isBlank(l) {
-			blank = true
+			gap = len(lens) > 0
 		} else {
+			blank = blank || gap
 			lens = append(lens, utf8.RuneCountInString(l))
 		}
 	}
@@ -361,7 +378,16 @@ func link(s string, i int) (text string, end int, ok bool) {
 	}
 	paren := matching(s, close+1, '(', ')')
 	if paren < 0 {
-		return "", 0, false
+		// Unbalanced parentheses in the URL ("#:~:text=(PFE,"): the
+		// target ends at the last ")" before the next space.
+		end := strings.IndexByte(s[close+1:], ' ')
+		if end < 0 {
+			end = len(s) - close - 1
+		}
+		if paren = strings.LastIndexByte(s[close+1:close+1+end], ')'); paren < 0 {
+			return "", 0, false
+		}
+		paren += close + 1
 	}
 	return s[i+1 : close], paren + 1, true
 }
