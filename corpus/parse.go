@@ -257,27 +257,25 @@ func fallbackTitle(name, body string) string {
 	if i := sentenceEnd(first); i > 0 {
 		first = first[:i]
 	}
-	if utf8.RuneCountInString(first) <= 100 {
-		return first
-	}
-	cut := 0
-	for i := range first { // last word boundary within 100 runes
-		if utf8.RuneCountInString(first[:i]) > 100 {
-			break
+	cut, n := 0, 0 // last word boundary within 100 runes
+	for i, r := range first {
+		if n++; n > 100 {
+			if cut == 0 {
+				cut = i
+			}
+			return first[:cut] + "…"
 		}
-		if first[i] == ' ' {
+		if r == ' ' {
 			cut = i
 		}
 	}
-	if cut == 0 {
-		return trunc(first, 100)
-	}
-	return first[:cut] + "…"
+	return first
 }
 
 // sentenceEnd returns the index just after the first sentence of s, or 0.
 // Short words before a period ("U.S.", "Mr.", "Gen.") do not end sentences.
 func sentenceEnd(s string) int {
+	s = s[:min(len(s), 1000)]
 	for i := 0; i+1 < len(s); i++ {
 		if c := s[i]; (c == '.' || c == '?' || c == '!') && s[i+1] == ' ' {
 			word := s[strings.LastIndexByte(s[:i], ' ')+1 : i]
