@@ -285,6 +285,24 @@ func TestParseShapes(t *testing.T) {
 			body: "Mr. Biden spoke. With Mr. Putin.\n\nSecond line.", speakers: []string{"", ""},
 		},
 		{
+			name:  "press-briefings/2021-12-06-press-call-on-ukraine.md",
+			in:    "---\ndate: '2021-12-06'\n---\nText.\n",
+			title: "Press call on ukraine", date: time.Date(2021, 12, 6, 0, 0, 0, 0, time.UTC),
+			kind: "press-briefings", body: "Text.", speakers: []string{""},
+		},
+		{
+			name:  "faq.txt",
+			in:    "Q: Is this a freeze?\n\nA: No, it is not.\n\nIt is a pause.\n",
+			title: "Q: Is this a freeze?", kind: "news",
+			body: "Q: Is this a freeze?\n\nA: No, it is not.\n\nIt is a pause.", speakers: []string{"Q", "", ""},
+		},
+		{
+			name:  "faq2.txt",
+			in:    "FAQ\n\nQ: Is this a freeze?\n\nA: No, it is not.\n",
+			title: "FAQ", kind: "news",
+			body: "Q: Is this a freeze?\n\nA: No, it is not.", speakers: []string{"Q", ""},
+		},
+		{
 			name:  "x1.txt",
 			in:    "\ufeffThe U.S. would respond. More text follows here.\n",
 			title: "The U.S. would respond.", kind: "news",

@@ -242,6 +242,9 @@ func source(rawURL string) string {
 func fallbackTitle(name, body string) string {
 	stem := strings.TrimSuffix(path.Base(name), path.Ext(name))
 	words := strings.FieldsFunc(stem, func(r rune) bool { return r == '-' || r == '_' || r == ' ' || r == '.' })
+	for len(words) > 0 && strings.Trim(words[0], "0123456789") == "" {
+		words = words[1:] // a leading date: "2021-12-06-press-call.md"
+	}
 	alpha := 0
 	for _, w := range words {
 		if len(w) > 1 && !strings.ContainsFunc(w, unicode.IsDigit) {

@@ -35,8 +35,8 @@ func assemble(paras []para, speaker string) (string, []Passage) {
 			if name, n := label(text); n > 0 {
 				speaker = name
 				start += n
-			} else if stageLine(text) {
-				speaker = "" // "END 12:16 P.M. EST" closes the last turn
+			} else if stageLine(text) || strings.HasPrefix(text, "A: ") {
+				speaker = "" // "END 12:16 P.M. EST" closes the last turn, "A:" answers a Q
 			}
 		}
 		if start < b.Len() {
@@ -285,6 +285,9 @@ var blockTags = map[string]bool{
 // words verbatim: [text](url) becomes text, images and tags disappear,
 // <https://x> becomes the URL, emphasis markers and backslash escapes go.
 func inline(s string) string {
+	if !strings.ContainsAny(s, "\\*_![<&") {
+		return s
+	}
 	out := strip(s, 0)
 	if strings.IndexByte(out, '&') >= 0 {
 		out = html.UnescapeString(out)
