@@ -240,7 +240,7 @@ func source(rawURL string) string {
 // fallbackTitle derives a title from a descriptive file name
 // ("biden-putin-call.txt") or else from the first sentence of body.
 func fallbackTitle(name, body string) string {
-	stem := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	stem := strings.ToValidUTF8(strings.TrimSuffix(path.Base(name), path.Ext(name)), "\uFFFD")
 	words := strings.FieldsFunc(stem, func(r rune) bool { return r == '-' || r == '_' || r == ' ' || r == '.' })
 	for len(words) > 0 && strings.Trim(words[0], "0123456789") == "" {
 		words = words[1:] // a leading date: "2021-12-06-press-call.md"
