@@ -156,6 +156,13 @@ func TestParseSeeds(t *testing.T) {
 			if sp := slices.Compact(slices.Clone(speakers(doc))); !reflect.DeepEqual(uniq(sp), tt.speakers) {
 				t.Errorf("Parse(%s) speakers = %q, want %q", tt.name, uniq(sp), tt.speakers)
 			}
+			// Verbatim: modulo white space, every passage is in the file.
+			flat := collapseSpace(string(readSample(t, tt.name)))
+			for _, p := range txt {
+				if !strings.Contains(flat, p) {
+					t.Errorf("Parse(%s): passage %q is not verbatim source text", tt.name, trunc(p, 60))
+				}
+			}
 			if tt.wantInDoc != "" && !slices.Contains(txt, tt.wantInDoc) {
 				t.Errorf("Parse(%s) has no passage %q", tt.name, tt.wantInDoc)
 			}

@@ -20,24 +20,24 @@ import (
 // maxFileSize bounds a single text document; larger files are reported.
 const maxFileSize = 64 << 20
 
-// Load loads the corpus at path: a directory (walked recursively for
-// .md, .markdown, .txt and .jsonl files, skipping hidden names and other
-// files such as rss.xml or LICENSE), a single .jsonl file or a single text
-// document. Malformed or unreadable documents are skipped and returned as
-// Problems whose File is an OS path; the error reports only an unreadable
-// root.
-func Load(path string) ([]Document, []Problem, error) {
-	info, err := os.Stat(path)
+// Load loads the corpus at root: a directory (walked recursively for .md,
+// .markdown, .txt and .jsonl files, skipping hidden names and other files
+// such as rss.xml or LICENSE) or a single file (JSONL when it ends in
+// .jsonl, otherwise one text document). Malformed or unreadable documents
+// are skipped and returned as Problems whose File is an OS path; the error
+// reports only a missing or unreadable root.
+func Load(root string) ([]Document, []Problem, error) {
+	info, err := os.Stat(root)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load corpus: %w", err)
 	}
-	dir, root := path, "."
+	dir, base := root, "."
 	if !info.IsDir() {
-		dir, root = filepath.Dir(path), filepath.Base(path)
+		dir, base = filepath.Dir(root), filepath.Base(root)
 	}
-	docs, probs, err := LoadFS(os.DirFS(dir), root)
+	docs, probs, err := LoadFS(os.DirFS(dir), base)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load corpus %s: %w", path, err)
+		return nil, nil, fmt.Errorf("load corpus %s: %w", root, err)
 	}
 	for i := range probs {
 		probs[i].File = filepath.Join(dir, filepath.FromSlash(probs[i].File))
@@ -48,7 +48,8 @@ func Load(path string) ([]Document, []Problem, error) {
 // LoadFS is Load for a file system, such as Sample(). root names a
 // directory or a file in fsys ("." for all of it). Document IDs are slash
 // paths relative to root; Problem.File is the path within fsys. Files are
-// parsed in parallel; the result is in lexical file order.
+// parsed in parallel, so fsys must be safe for concurrent use (os.DirFS,
+// embed.FS and fstest.MapFS are); the result is in lexical file order.
 func LoadFS(fsys fs.FS, root string) ([]Document, []Problem, error) {
 	info, err := fs.Stat(fsys, root)
 	if err != nil {

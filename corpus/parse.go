@@ -53,7 +53,10 @@ func Parse(name string, data []byte) (Document, error) {
 	if binary(data) {
 		return fail(0, "binary data, not text")
 	}
-	text := strings.ToValidUTF8(string(data), "\uFFFD")
+	text := string(data)
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
 	if strings.IndexByte(text, '\r') >= 0 {
 		text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	}
@@ -154,10 +157,13 @@ func (d *Document) applyFrontMatter(fm map[string]fmValue) error {
 }
 
 // binary reports whether data looks like binary rather than text: a NUL
-// byte, or many invalid UTF-8 sequences and control characters.
+// byte, or invalid UTF-8 with many bad sequences and control characters.
 func binary(data []byte) bool {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return true
+	}
+	if utf8.Valid(data) {
+		return false
 	}
 	bad, n := 0, 0
 	for len(data) > 0 {

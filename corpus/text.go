@@ -131,16 +131,21 @@ func collapseSpace(s string) string {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			i++
 			if asciiSpace[c] {
 				space = len(b) > 0
+				i++
 				continue
 			}
 			if space {
 				b = append(b, ' ')
 				space = false
 			}
-			b = append(b, c)
+			j := i + 1 // copy the whole run of plain ASCII at once
+			for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+				j++
+			}
+			b = append(b, s[i:j]...)
+			i = j
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
