@@ -482,8 +482,8 @@ func boilerplate(s string) bool {
 		return true
 	}
 	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
-	if n < 160 && reGreeting.MatchString(lower) {
-		return true
+	if n < 160 && reGreeting.MatchString(lower) || n < 80 && strings.HasPrefix(lower, "this is ") {
+		return true // greetings, thanks, a speaker introducing themselves
 	}
 	for _, h := range housekeeping {
 		if strings.Contains(lower, h) {

@@ -141,6 +141,7 @@ func TestBoilerplate(t *testing.T) {
 		{"And thank you all for joining us on this call today, we really appreciate it.", true},
 		{"With that, I will turn it over to my colleague for a few opening remarks on this.", true},
 		{"Here is what the President said in his remarks this morning:", true},
+		{"This is [senior administration official].", true},
 		{long, true},
 		{"As you all know, President Biden and President Putin will hold a secure video call tomorrow.", false},
 		{"Thanks to the new law, 2 million households will see lower heating bills this winter.", false},
