@@ -170,7 +170,7 @@ func fold(s string) string {
 // doubleQuoted decodes a YAML double-quoted scalar, including escapes such
 // as \_ (U+00A0), \u2019, \x41 and escaped line breaks.
 func doubleQuoted(text string) (string, error) {
-	var b strings.Builder
+	var b []byte
 	for i := 1; i < len(text); i++ {
 		c := text[i]
 		switch c {
@@ -178,14 +178,14 @@ func doubleQuoted(text string) (string, error) {
 			if rest := strings.TrimSpace(text[i+1:]); rest != "" && !strings.HasPrefix(rest, "#") {
 				return "", fmt.Errorf("text after closing quote: %q", trunc(rest, 20))
 			}
-			return b.String(), nil
+			return string(b), nil
 		case '\n':
 			// Folding: trailing white space before the break and leading
 			// white space after it vanish; the break becomes a space, or
 			// newlines when blank lines follow.
-			s := strings.TrimRight(b.String(), " \t")
-			b.Reset()
-			b.WriteString(s)
+			for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+				b = b[:len(b)-1]
+			}
 			nl := 0
 			for i+1 < len(text) && (text[i+1] == ' ' || text[i+1] == '\t' || text[i+1] == '\n') {
 				if text[i+1] == '\n' {
@@ -194,9 +194,10 @@ func doubleQuoted(text string) (string, error) {
 				i++
 			}
 			if nl == 0 {
-				b.WriteByte(' ')
-			} else {
-				b.WriteString(strings.Repeat("\n", nl))
+				b = append(b, ' ')
+			}
+			for range nl {
+				b = append(b, '\n')
 			}
 		case '\\':
 			if i+1 >= len(text) {
@@ -218,7 +219,7 @@ func doubleQuoted(text string) (string, error) {
 				if err != nil || !utf8.ValidRune(rune(r)) {
 					return "", fmt.Errorf("bad \\%c escape %q", e, text[i+1:i+1+n])
 				}
-				b.WriteRune(rune(r))
+				b = utf8.AppendRune(b, rune(r))
 				i += n
 				continue
 			}
@@ -226,9 +227,9 @@ func doubleQuoted(text string) (string, error) {
 			if !ok {
 				return "", fmt.Errorf("unknown escape \\%c", e)
 			}
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, r)
 		default:
-			b.WriteByte(c)
+			b = append(b, c)
 		}
 	}
 	return "", fmt.Errorf("unterminated double-quoted string")

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,30 +11,33 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // maxFileSize bounds a single text document; larger files are reported.
 const maxFileSize = 64 << 20
 
-// Load loads the corpus at path: a directory (walked recursively for
-// .md, .markdown, .txt and .jsonl files, skipping hidden names and other
-// files such as rss.xml or LICENSE), a single .jsonl file or a single text
-// document. Malformed or unreadable documents are skipped and returned as
-// Problems whose File is an OS path; the error reports only an unreadable
-// root.
-func Load(path string) ([]Document, []Problem, error) {
-	info, err := os.Stat(path)
+// Load loads the corpus at root: a directory (walked recursively for .md,
+// .markdown, .txt and .jsonl files, skipping hidden names and other files
+// such as rss.xml or LICENSE) or a single file (JSONL when it ends in
+// .jsonl, otherwise one text document). Malformed or unreadable documents
+// are skipped and returned as Problems whose File is an OS path; the error
+// reports only a missing or unreadable root.
+func Load(root string) ([]Document, []Problem, error) {
+	info, err := os.Stat(root)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load corpus: %w", err)
 	}
-	dir, root := path, "."
+	dir, base := root, "."
 	if !info.IsDir() {
-		dir, root = filepath.Dir(path), filepath.Base(path)
+		dir, base = filepath.Dir(root), filepath.Base(root)
 	}
-	docs, probs, err := LoadFS(os.DirFS(dir), root)
+	docs, probs, err := LoadFS(os.DirFS(dir), base)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load corpus %s: %w", path, err)
+		return nil, nil, fmt.Errorf("load corpus %s: %w", root, err)
 	}
 	for i := range probs {
 		probs[i].File = filepath.Join(dir, filepath.FromSlash(probs[i].File))
@@ -43,105 +47,143 @@ func Load(path string) ([]Document, []Problem, error) {
 
 // LoadFS is Load for a file system, such as Sample(). root names a
 // directory or a file in fsys ("." for all of it). Document IDs are slash
-// paths relative to root; Problem.File is the path within fsys.
+// paths relative to root; Problem.File is the path within fsys. Files are
+// parsed in parallel, so fsys must be safe for concurrent use (os.DirFS,
+// embed.FS and fstest.MapFS are); the result is in lexical file order.
 func LoadFS(fsys fs.FS, root string) ([]Document, []Problem, error) {
 	info, err := fs.Stat(fsys, root)
 	if err != nil {
 		return nil, nil, err
 	}
-	l := loader{fsys: fsys, seen: make(map[string]bool)}
+	var files []loaded // name, rel and walk problems, in lexical order
 	if !info.IsDir() {
-		l.file(root, path.Base(root))
-		return l.docs, l.probs, nil
-	}
-	err = fs.WalkDir(fsys, root, func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if name == root {
+		files = append(files, loaded{name: root, rel: path.Base(root)})
+	} else {
+		err = fs.WalkDir(fsys, root, func(name string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil && name == root:
 				return err
-			}
-			l.problem(name, 0, err)
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
+			case err != nil:
+				files = append(files, loaded{probs: []Problem{problem(name, 0, err)}})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+			case name != root && strings.HasPrefix(d.Name(), "."):
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+			case !d.IsDir() && wanted(name):
+				rel := strings.TrimPrefix(name[len(root):], "/")
+				if root == "." {
+					rel = name
+				}
+				files = append(files, loaded{name: name, rel: rel})
 			}
 			return nil
+		})
+		if err != nil {
+			return nil, nil, err
 		}
-		if name != root && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
+	}
+
+	// Parse on every core: reading and parsing dominate, merging is cheap.
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := range next {
+				files[i].load(fsys)
 			}
-			return nil
+		})
+	}
+	for i := range files {
+		if files[i].name != "" {
+			next <- i
 		}
-		if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
-			rel := strings.TrimPrefix(strings.TrimPrefix(name, root), "/")
-			if root == "." {
-				rel = name
+	}
+	close(next)
+	wg.Wait()
+
+	var docs []Document
+	var probs []Problem
+	seen := make(map[string]bool)
+	for _, f := range files {
+		n := len(probs)
+		probs = append(probs, f.probs...)
+		for i, doc := range f.docs {
+			if seen[doc.ID] {
+				probs = append(probs, Problem{File: f.name, Line: f.lines[i], Reason: fmt.Sprintf("duplicate id %q", doc.ID)})
+				continue
 			}
-			l.file(name, rel)
+			seen[doc.ID] = true
+			docs = append(docs, doc)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
+		slices.SortStableFunc(probs[n:], func(a, b Problem) int { return a.Line - b.Line })
 	}
-	return l.docs, l.probs, nil
+	return docs, probs, nil
 }
 
-// loader accumulates documents and problems, keeping IDs unique.
-type loader struct {
-	fsys  fs.FS
-	docs  []Document
-	probs []Problem
-	seen  map[string]bool
-}
-
-func (l *loader) problem(file string, line int, err error) {
-	var p Problem
-	if errors.As(err, &p) {
-		line, err = p.Line, errors.New(p.Reason)
-	}
-	reason := err.Error()
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		reason = pe.Op + ": " + pe.Err.Error()
-	}
-	l.probs = append(l.probs, Problem{File: file, Line: line, Reason: reason})
-}
-
-func (l *loader) add(file string, line int, doc Document) {
-	if l.seen[doc.ID] {
-		l.probs = append(l.probs, Problem{File: file, Line: line, Reason: fmt.Sprintf("duplicate id %q", doc.ID)})
-		return
-	}
-	l.seen[doc.ID] = true
-	l.docs = append(l.docs, doc)
-}
-
-// file loads the file at name in fsys; rel is its path relative to the
-// corpus root.
-func (l *loader) file(name, rel string) {
+// wanted reports whether the loader reads a file: text and JSONL only.
+func wanted(name string) bool {
 	switch strings.ToLower(path.Ext(name)) {
-	case ".md", ".markdown", ".txt":
-	case ".jsonl":
-		l.jsonl(name, rel)
-		return
-	default:
+	case ".md", ".markdown", ".txt", ".jsonl":
+		return true
+	}
+	return false
+}
+
+// loaded is one file to load and, once loaded, its documents (with their
+// JSONL line numbers) and problems.
+type loaded struct {
+	name  string // path in the file system
+	rel   string // path relative to the corpus root
+	docs  []Document
+	lines []int
+	probs []Problem
+}
+
+// problem turns err into a Problem for file, keeping the line of a Problem
+// and dropping the repeated path of an fs.PathError.
+func problem(file string, line int, err error) Problem {
+	var p Problem
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &p):
+		return Problem{File: file, Line: p.Line, Reason: p.Reason}
+	case errors.As(err, &pe):
+		return Problem{File: file, Line: line, Reason: pe.Op + ": " + pe.Err.Error()}
+	}
+	return Problem{File: file, Line: line, Reason: err.Error()}
+}
+
+func (f *loaded) fail(line int, err error) { f.probs = append(f.probs, problem(f.name, line, err)) }
+
+func (f *loaded) add(line int, doc Document) {
+	f.docs = append(f.docs, doc)
+	f.lines = append(f.lines, line)
+}
+
+// load reads and parses the file.
+func (f *loaded) load(fsys fs.FS) {
+	if strings.EqualFold(path.Ext(f.name), ".jsonl") {
+		f.jsonl(fsys)
 		return
 	}
-	if info, err := fs.Stat(l.fsys, name); err == nil && info.Size() > maxFileSize {
-		l.problem(name, 0, fmt.Errorf("too large (%d bytes)", info.Size()))
+	if info, err := fs.Stat(fsys, f.name); err == nil && info.Size() > maxFileSize {
+		f.fail(0, fmt.Errorf("too large (%d bytes)", info.Size()))
 		return
 	}
-	data, err := fs.ReadFile(l.fsys, name)
+	data, err := fs.ReadFile(fsys, f.name)
 	if err != nil {
-		l.problem(name, 0, err)
+		f.fail(0, err)
 		return
 	}
-	doc, err := Parse(rel, data)
+	doc, err := Parse(f.rel, data)
 	if err != nil {
-		l.problem(name, 0, err)
+		f.fail(0, err)
 		return
 	}
-	l.add(name, 0, doc)
+	f.add(0, doc)
 }
 
 // jsonDoc is one JSONL line.
@@ -158,32 +200,33 @@ type jsonDoc struct {
 }
 
 // jsonl loads one document per line of a JSONL file.
-func (l *loader) jsonl(name, rel string) {
-	f, err := l.fsys.Open(name)
+func (f *loaded) jsonl(fsys fs.FS) {
+	file, err := fsys.Open(f.name)
 	if err != nil {
-		l.problem(name, 0, err)
+		f.fail(0, err)
 		return
 	}
-	defer f.Close()
-	r := bufio.NewReader(f)
+	defer file.Close()
+	r := bufio.NewReader(file)
 	for n := 1; ; n++ {
 		line, err := r.ReadBytes('\n')
-		if len(strings.TrimSpace(string(line))) > 0 {
+		if line = bytes.TrimSpace(line); len(line) > 0 {
 			doc, perr := parseJSONLine(line)
-			if perr != nil {
-				l.problem(name, n, perr)
-			} else {
-				if doc.ID == "" {
-					doc.ID = fmt.Sprintf("%s#%d", rel, n)
-				}
-				l.add(name, n, doc)
+			switch {
+			case perr != nil:
+				f.fail(n, perr)
+			case doc.ID == "":
+				doc.ID = fmt.Sprintf("%s#%d", f.rel, n)
+				fallthrough
+			default:
+				f.add(n, doc)
 			}
 		}
 		if err == io.EOF {
 			return
 		}
 		if err != nil {
-			l.problem(name, n, err)
+			f.fail(n, err)
 			return
 		}
 	}

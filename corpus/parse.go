@@ -53,7 +53,10 @@ func Parse(name string, data []byte) (Document, error) {
 	if binary(data) {
 		return fail(0, "binary data, not text")
 	}
-	text := strings.ToValidUTF8(string(data), "\uFFFD")
+	text := string(data)
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, "\uFFFD")
+	}
 	if strings.IndexByte(text, '\r') >= 0 {
 		text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	}
@@ -114,7 +117,7 @@ func Parse(name string, data []byte) (Document, error) {
 	}
 	doc.Body, doc.Passages = assemble(paras, "")
 	if len(doc.Passages) == 0 {
-		return fail(0, "no text after the header")
+		return fail(0, "no text in the body")
 	}
 	if doc.Title == "" {
 		doc.Title = fallbackTitle(name, doc.Body)
@@ -154,13 +157,21 @@ func (d *Document) applyFrontMatter(fm map[string]fmValue) error {
 }
 
 // binary reports whether data looks like binary rather than text: a NUL
-// byte, or many invalid UTF-8 sequences and control characters.
+// byte, or invalid UTF-8 with many bad sequences and control characters.
 func binary(data []byte) bool {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return true
 	}
+	if utf8.Valid(data) {
+		return false
+	}
 	bad, n := 0, 0
 	for len(data) > 0 {
+		if c := data[0]; c >= 0x20 && c < utf8.RuneSelf {
+			n++
+			data = data[1:]
+			continue
+		}
 		r, size := utf8.DecodeRune(data)
 		if r == utf8.RuneError && size == 1 || r < 0x20 && r != '\n' && r != '\r' && r != '\t' && r != '\f' {
 			bad++
@@ -235,8 +246,11 @@ func source(rawURL string) string {
 // fallbackTitle derives a title from a descriptive file name
 // ("biden-putin-call.txt") or else from the first sentence of body.
 func fallbackTitle(name, body string) string {
-	stem := strings.TrimSuffix(path.Base(name), path.Ext(name))
+	stem := strings.ToValidUTF8(strings.TrimSuffix(path.Base(name), path.Ext(name)), "\uFFFD")
 	words := strings.FieldsFunc(stem, func(r rune) bool { return r == '-' || r == '_' || r == ' ' || r == '.' })
+	for len(words) > 0 && strings.Trim(words[0], "0123456789") == "" {
+		words = words[1:] // a leading date: "2021-12-06-press-call.md"
+	}
 	alpha := 0
 	for _, w := range words {
 		if len(w) > 1 && !strings.ContainsFunc(w, unicode.IsDigit) {
@@ -252,27 +266,25 @@ func fallbackTitle(name, body string) string {
 	if i := sentenceEnd(first); i > 0 {
 		first = first[:i]
 	}
-	if utf8.RuneCountInString(first) <= 100 {
-		return first
-	}
-	cut := 0
-	for i := range first { // last word boundary within 100 runes
-		if utf8.RuneCountInString(first[:i]) > 100 {
-			break
+	cut, n := 0, 0 // last word boundary within 100 runes
+	for i, r := range first {
+		if n++; n > 100 {
+			if cut == 0 {
+				cut = i
+			}
+			return first[:cut] + "…"
 		}
-		if first[i] == ' ' {
+		if r == ' ' {
 			cut = i
 		}
 	}
-	if cut == 0 {
-		return trunc(first, 100)
-	}
-	return first[:cut] + "…"
+	return first
 }
 
 // sentenceEnd returns the index just after the first sentence of s, or 0.
 // Short words before a period ("U.S.", "Mr.", "Gen.") do not end sentences.
 func sentenceEnd(s string) int {
+	s = s[:min(len(s), 1000)]
 	for i := 0; i+1 < len(s); i++ {
 		if c := s[i]; (c == '.' || c == '?' || c == '!') && s[i+1] == ' ' {
 			word := s[strings.LastIndexByte(s[:i], ' ')+1 : i]

@@ -23,8 +23,8 @@ func assemble(paras []para, speaker string) (string, []Passage) {
 	var ps []Passage
 	for _, p := range paras {
 		text := collapseSpace(p.text)
-		if text == "" {
-			continue
+		if !strings.ContainsFunc(text, isAlnum) {
+			continue // "###", "* * *", "—": separators, not text
 		}
 		if b.Len() > 0 {
 			b.WriteString("\n\n")
@@ -35,8 +35,8 @@ func assemble(paras []para, speaker string) (string, []Passage) {
 			if name, n := label(text); n > 0 {
 				speaker = name
 				start += n
-			} else if stageLine(text) {
-				speaker = "" // "END 12:16 P.M. EST" closes the last turn
+			} else if stageLine(text) || strings.HasPrefix(text, "A: ") {
+				speaker = "" // "END 12:16 P.M. EST" closes the last turn, "A:" answers a Q
 			}
 		}
 		if start < b.Len() {
@@ -121,28 +121,49 @@ func stageLine(p string) bool {
 	return strings.HasPrefix(rest, " A.M.") || strings.HasPrefix(rest, " P.M.")
 }
 
-// isSpace reports whether r is horizontal white space, including U+00A0.
-func isSpace(r rune) bool { return r != '\n' && unicode.IsSpace(r) }
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // collapseSpace turns every run of white space (NBSP and newlines included)
 // into a single space and trims the ends.
 func collapseSpace(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = b.Len() > 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				space = len(b) > 0
+				i++
+				continue
+			}
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			j := i + 1 // copy the whole run of plain ASCII at once
+			for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+				j++
+			}
+			b = append(b, s[i:j]...)
+			i = j
 			continue
 		}
-		if space {
-			b.WriteByte(' ')
-			space = false
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			space = len(b) > 0
+		} else {
+			if space {
+				b = append(b, ' ')
+				space = false
+			}
+			b = append(b, string(r)...) // invalid bytes become U+FFFD
 		}
-		b.WriteRune(r)
+		i += size
 	}
-	return b.String()
+	return string(b)
 }
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // isBlank reports whether a line holds only white space.
 func isBlank(line string) bool { return strings.TrimFunc(line, unicode.IsSpace) == "" }
@@ -152,11 +173,12 @@ func isBlank(line string) bool { return strings.TrimFunc(line, unicode.IsSpace) 
 // is a paragraph, as in news exports with one paragraph per line.
 func plainParas(lines []string) []para {
 	var lens []int
-	blank := false
+	blank, gap := false, false // a blank line between two text lines
 	for _, l := range lines {
 		if isBlank(l) {
-			blank = true
+			gap = len(lens) > 0
 		} else {
+			blank = blank || gap
 			lens = append(lens, utf8.RuneCountInString(l))
 		}
 	}
@@ -268,8 +290,30 @@ var blockTags = map[string]bool{
 // words verbatim: [text](url) becomes text, images and tags disappear,
 // <https://x> becomes the URL, emphasis markers and backslash escapes go.
 func inline(s string) string {
+	if !strings.ContainsAny(s, "\\*_![<&") {
+		return s
+	}
+	out := strip(s, 0)
+	if strings.IndexByte(out, '&') >= 0 {
+		out = html.UnescapeString(out)
+	}
+	return out
+}
+
+// maxScan bounds how far a link target, tag or comment may reach, so that
+// hostile input stays linear.
+const maxScan = 2048
+
+// strip does the work of inline; depth limits recursion into link texts.
+func strip(s string, depth int) string {
 	var b strings.Builder
 	b.Grow(len(s))
+	var brackets, parens map[int]int
+	if depth < 4 && strings.IndexByte(s, '[') >= 0 {
+		brackets, parens = pairs(s, '[', ']'), pairs(s, '(', ')')
+	}
+	opener, closer := underscores(s)
+	comment := -1 // index of the "-->" closing the current comment
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -289,18 +333,38 @@ func inline(s string) string {
 			}
 			i = j
 			continue
-		case c == '_' && emphasisUnderscore(s, i):
-			i++
-			continue
-		case c == '!' && strings.HasPrefix(s[i+1:], "["):
-			if _, end, ok := link(s, i+1); ok {
+		case c == '_':
+			// _emphasis_ needs an opener before a closer; underscores
+			// inside words (snake_case, file_.pdf) and "___" blanks stay.
+			before := i > 0 && isWordByte(s[i-1])
+			after := i+1 < len(s) && isWordByte(s[i+1])
+			if after && !before && i < closer || before && !after && i > opener {
+				i++
+				continue
+			}
+		case c == '!' && brackets != nil && strings.HasPrefix(s[i+1:], "["):
+			if _, end, ok := link(s, i+1, brackets, parens); ok {
 				i = end
 				continue
 			}
-		case c == '[':
-			if text, end, ok := link(s, i); ok {
-				b.WriteString(inline(text))
+		case c == '[' && brackets != nil:
+			if text, end, ok := link(s, i, brackets, parens); ok {
+				b.WriteString(strip(text, depth+1))
 				i = end
+				continue
+			}
+		case c == '<' && strings.HasPrefix(s[i+1:], "!--"):
+			// Remember the next "-->" so that many "<!--" stay linear.
+			if comment < i {
+				if comment = strings.Index(s[i+4:], "-->"); comment < 0 {
+					comment = len(s)
+				} else {
+					comment += i + 4
+				}
+			}
+			if comment < len(s) {
+				b.WriteByte(' ')
+				i = comment + 3
 				continue
 			}
 		case c == '<':
@@ -313,11 +377,7 @@ func inline(s string) string {
 		b.WriteByte(c)
 		i++
 	}
-	out := b.String()
-	if strings.IndexByte(out, '&') >= 0 {
-		out = html.UnescapeString(out)
-	}
-	return out
+	return b.String()
 }
 
 func isASCIIPunct(c byte) bool {
@@ -328,75 +388,80 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-// emphasisUnderscore reports whether s[i] == '_' opens or closes _emphasis_:
-// underscores inside words (snake_case, file_.pdf) and "___" blanks are text.
-func emphasisUnderscore(s string, i int) bool {
-	before := i > 0 && isWordByte(s[i-1])
-	after := i+1 < len(s) && isWordByte(s[i+1])
-	if before == after {
-		return false
+// underscores returns the first position that can open _emphasis_ and the
+// last that can close it (len(s) and -1 when there are none).
+func underscores(s string) (opener, closer int) {
+	opener, closer = len(s), -1
+	for i := strings.IndexByte(s, '_'); i >= 0 && i < len(s); i++ {
+		if s[i] != '_' {
+			continue
+		}
+		before := i > 0 && isWordByte(s[i-1])
+		after := i+1 < len(s) && isWordByte(s[i+1])
+		if after && !before && i < opener {
+			opener = i
+		}
+		if before && !after {
+			closer = i
+		}
 	}
-	if after { // opener: needs a closer later in the paragraph
-		for j := i + 2; j < len(s); j++ {
-			if s[j] == '_' && isWordByte(s[j-1]) && (j+1 == len(s) || !isWordByte(s[j+1])) {
-				return true
+	return opener, closer
+}
+
+// pairs maps the index of every opening bracket in s to the index of its
+// closing bracket, honouring nesting and backslash escapes.
+func pairs(s string, open, close byte) map[int]int {
+	m := make(map[int]int)
+	var stack []int
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case open:
+			stack = append(stack, i)
+		case close:
+			if n := len(stack); n > 0 {
+				m[stack[n-1]] = i
+				stack = stack[:n-1]
 			}
 		}
-		return false
 	}
-	for j := i - 2; j >= 0; j-- { // closer: needs an opener earlier
-		if s[j] == '_' && (j == 0 || !isWordByte(s[j-1])) && isWordByte(s[j+1]) {
-			return true
-		}
-	}
-	return false
+	return m
 }
 
 // link parses "[text](target)" at s[i] == '['. It returns the text and the
 // index after the closing parenthesis.
-func link(s string, i int) (text string, end int, ok bool) {
-	close := matching(s, i, '[', ']')
-	if close < 0 || close+1 >= len(s) || s[close+1] != '(' {
+func link(s string, i int, brackets, parens map[int]int) (text string, end int, ok bool) {
+	close, ok := brackets[i]
+	if !ok || close+1 >= len(s) || s[close+1] != '(' {
 		return "", 0, false
 	}
-	paren := matching(s, close+1, '(', ')')
-	if paren < 0 {
-		return "", 0, false
+	paren, ok := parens[close+1]
+	if !ok {
+		// Unbalanced parentheses in the URL ("#:~:text=(PFE,"): the
+		// target ends at the last ")" before the next space.
+		target := s[close+1 : min(len(s), close+1+maxScan)]
+		if sp := strings.IndexByte(target, ' '); sp >= 0 {
+			target = target[:sp]
+		}
+		if strings.IndexByte(target, ')') < 0 { // fast path for "[a](" floods
+			return "", 0, false
+		}
+		if paren = strings.LastIndexByte(target, ')'); paren < 0 {
+			return "", 0, false
+		}
+		paren += close + 1
 	}
 	return s[i+1 : close], paren + 1, true
 }
 
-// matching returns the index of the bracket closing s[i], honouring nesting
-// and backslash escapes, or -1.
-func matching(s string, i int, open, close byte) int {
-	depth := 0
-	for j := i; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case open:
-			depth++
-		case close:
-			if depth--; depth == 0 {
-				return j
-			}
-		}
-	}
-	return -1
-}
-
-// tag recognises an HTML tag, comment or autolink at s[i] == '<' and returns
+// tag recognises an HTML tag or autolink at s[i] == '<' and returns
 // its replacement: a space for block elements, the URL for autolinks.
 func tag(s string, i int) (repl string, end int, ok bool) {
 	rest := s[i+1:]
-	if strings.HasPrefix(rest, "!--") {
-		if j := strings.Index(rest, "-->"); j >= 0 {
-			return " ", i + 1 + j + 3, true
-		}
-		return "", 0, false
-	}
+	rest = rest[:min(len(rest), maxScan)]
 	j := strings.IndexByte(rest, '>')
-	if j <= 0 || j > 4000 {
+	if j <= 0 {
 		return "", 0, false
 	}
 	body := rest[:j]

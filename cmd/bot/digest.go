@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/index"
+)
+
+// errPostUnconfigured is returned by digest --post when no platform is
+// enabled.
+var errPostUnconfigured = errors.New("digest --post needs Slack or Discord configured (see docs/digest.md)")
+
+func runDigest(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
+	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	sinceFlag := fs.String("since", "24h", "start of the period: a duration back from now (24h, 72h, 7d), a date (2021-12-06, from its midnight UTC) or an RFC 3339 time")
+	untilFlag := fs.String("until", "", "end of the period, in the same forms; a date includes that whole day (default: now)")
+	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
+	maxStories := fs.Int("max", answer.MaxDigestStories, "most stories to show; the rest are counted")
+	post := fs.Bool("post", false, "post the digest to the subscribed Slack and Discord channels instead of printing it")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), `Usage: bot digest [--since 24h|--since 2021-12-06] [--until ...] [--corpus PATH] [--post]
+
+Prints the digest of the documents added to the corpus, or dated, in the
+period: for each story its title, publisher, date, kind and link, and its
+two or three most informative sentences quoted verbatim with their
+speakers; the same story from other outlets and related stories are listed
+under it. Refreshes the index in DATA_DIR/index first (stop a running bot:
+only one process can open the index).
+
+With --post, posts the digest to every subscribed channel now and records
+it, as the daily schedule would (see docs/digest.md); --since and --until
+do not apply.
+
+Flags:`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError("")
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return usageError(fmt.Sprintf("digest takes no arguments, got %q", fs.Arg(0)))
+	}
+	if *maxStories < 1 {
+		return usageError(fmt.Sprintf("--max %d: want at least 1", *maxStories))
+	}
+	now := time.Now()
+	since, err := parseWhen(*sinceFlag, now, false)
+	if err != nil {
+		return usageError("--since: " + err.Error())
+	}
+	until := now
+	if *untilFlag != "" {
+		if until, err = parseWhen(*untilFlag, now, true); err != nil {
+			return usageError("--until: " + err.Error())
+		}
+	}
+	if !since.Before(until) {
+		return usageError(fmt.Sprintf("--since %s is not before --until %s", *sinceFlag, orNow(*untilFlag)))
+	}
+	if *post && !platformConfigured(env) {
+		return errPostUnconfigured
+	}
+
+	docs, err := loadCorpus(corpusPath(*corpusFlag, env), env)
+	if err != nil {
+		return err
+	}
+	idx, _, err := index.Refresh(ctx, filepath.Join(dataDir(env), "index"), docs, progressPrinter(env.stderr, len(docs)))
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	eng := answer.New(idx)
+	if *post {
+		return postDigestNow(ctx, env, eng)
+	}
+	if *untilFlag == "" {
+		until = time.Now() // documents the refresh just added are new
+	}
+	dg, err := eng.DigestN(ctx, since, until, *maxStories)
+	if err != nil {
+		return fmt.Errorf("compose digest: %w", err)
+	}
+	printDigest(stdout, dg, *sinceFlag, orNow(*untilFlag))
+	return nil
+}
+
+// platformConfigured reports whether Slack or Discord is enabled.
+func platformConfigured(env *environment) bool {
+	return env.getenv("SLACK_BOT_TOKEN") != "" || env.getenv("DISCORD_BOT_TOKEN") != ""
+}
+
+// postDigestNow posts the digest to every subscribed channel, since each
+// channel's last one, and records it.
+func postDigestNow(ctx context.Context, env *environment, eng *answer.Engine) error {
+	if !platformConfigured(env) {
+		return errPostUnconfigured
+	}
+	return errors.New("digest --post: posting is not part of this build yet; `bot serve` posts the digest on its schedule")
+}
+
+func orNow(s string) string {
+	if s == "" {
+		return "now"
+	}
+	return s
+}
+
+// parseWhen reads a point in time relative to now: a duration back from
+// now ("24h", "90m", "7d"), a date ("2021-12-06") or an RFC 3339 time. A
+// date starts the period at its midnight UTC, so that documents dated that
+// day count; as the end of a period (end is set) it includes the whole day.
+func parseWhen(s string, now time.Time, end bool) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if day, err := time.Parse(time.DateOnly, s); err == nil {
+		if end {
+			return day.AddDate(0, 0, 1).Add(-time.Nanosecond), nil
+		}
+		// The period is (since, until]: a document dated at the midnight
+		// that starts the day is in it.
+		return day.Add(-time.Nanosecond), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := time.ParseDuration(s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, nerr := strconv.Atoi(days)
+		d, err = time.Duration(n)*24*time.Hour, nerr
+	}
+	if err != nil || d <= 0 {
+		return time.Time{}, fmt.Errorf("%q: want a duration such as 24h or 7d, a date such as 2021-12-06, or an RFC 3339 time", s)
+	}
+	return now.Add(-d), nil
+}
+
+// printDigest writes the digest as plain text for a terminal.
+func printDigest(w io.Writer, dg answer.Digest, since, until string) {
+	period := fmt.Sprintf("since %s until %s", since, until)
+	if len(dg.Stories) == 0 {
+		fmt.Fprintf(w, "Nothing new %s.\n", period)
+		return
+	}
+	stories := "stories"
+	if len(dg.Stories)+dg.More == 1 {
+		stories = "story"
+	}
+	fmt.Fprintf(w, "Digest: %d %s %s\n", len(dg.Stories)+dg.More, stories, period)
+	number := make(map[answer.Link]int)
+	for i, s := range dg.Stories {
+		number[answer.Link{Title: s.Title, URL: s.URL, Source: s.Source, Date: s.Date}] = i + 1
+	}
+	for i, s := range dg.Stories {
+		fmt.Fprintf(w, "\n%d. %s\n", i+1, s.Title)
+		var meta []string
+		for _, m := range []string{s.Source, day(s.Date), s.Kind} {
+			if m != "" {
+				meta = append(meta, m)
+			}
+		}
+		if len(meta) > 0 {
+			fmt.Fprintf(w, "   %s\n", strings.Join(meta, " · "))
+		}
+		if s.URL != "" {
+			fmt.Fprintf(w, "   %s\n", s.URL)
+		}
+		for _, q := range s.Sentences {
+			for j, line := range wrap(q.Text, 92) {
+				prefix := "   > "
+				if j > 0 {
+					prefix = "     "
+				}
+				fmt.Fprintf(w, "%s%s\n", prefix, line)
+			}
+			if q.Speaker != "" {
+				fmt.Fprintf(w, "     — %s\n", q.Speaker)
+			}
+		}
+		if len(s.Also) > 0 {
+			fmt.Fprintf(w, "   Also reported by:\n")
+			for _, l := range s.Also {
+				fmt.Fprintf(w, "     - %s\n", linkLine(l))
+			}
+		}
+		if len(s.Related) > 0 {
+			fmt.Fprintf(w, "   Related:\n")
+			for _, l := range s.Related {
+				line := l.Title
+				if n := number[l]; n > 0 {
+					line = fmt.Sprintf("%s (story %d)", l.Title, n)
+				} else if l.URL != "" {
+					line += " " + l.URL
+				}
+				fmt.Fprintf(w, "     - %s\n", line)
+			}
+		}
+	}
+	if dg.More > 0 {
+		fmt.Fprintf(w, "\n…and %d more not shown.\n", dg.More)
+	}
+}
+
+func linkLine(l answer.Link) string {
+	parts := []string{}
+	for _, p := range []string{l.Source, day(l.Date), l.URL} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return l.Title
+	}
+	return strings.Join(parts, " · ") + " (" + l.Title + ")"
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// wrap breaks text at spaces into lines of at most width characters (a
+// longer word gets a line of its own).
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		switch {
+		case line == "":
+			line = word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width:
+			lines = append(lines, line)
+			line = word
+		default:
+			line += " " + word
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
