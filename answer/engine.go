@@ -152,12 +152,12 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 
 // questionTerms is an analysed question.
 type questionTerms struct {
-	terms  map[string]float64 // content term -> weight (idf times repetitions)
-	order  []string           // content terms in question order, repeated as asked
-	total  float64            // sum of weights
-	all    map[string]bool    // every analysed term of the question, stop words included
-	kind   answerKind
-	pairs  [][2]string // consecutive content terms of the question
+	terms map[string]float64 // content term -> weight (idf times repetitions)
+	order []string           // content terms in question order, repeated as asked
+	total float64            // sum of weights
+	all   map[string]bool    // every analysed term of the question, stop words included
+	kind  answerKind
+	pairs [][2]string // consecutive content terms of the question
 }
 
 func (e *Engine) prepare(text string) questionTerms {
@@ -489,4 +489,3 @@ func (e *Engine) related(hits []index.Hit, doc func(string) (*corpus.Document, e
 	}
 	return out
 }
-
