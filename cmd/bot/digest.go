@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/index"
 )
 
@@ -111,7 +112,24 @@ func postDigestNow(ctx context.Context, env *environment, eng *answer.Engine) er
 	if !platformConfigured(env) {
 		return errPostUnconfigured
 	}
-	return errors.New("digest --post: posting is not part of this build yet; `bot serve` posts the digest on its schedule")
+	dcfg, err := digestConfigFromEnv(env.getenv)
+	if err != nil {
+		return err
+	}
+	p, err := newPlatforms(env, eng, &lateDigester{})
+	if err != nil {
+		return err
+	}
+	store, err := digest.Open(filepath.Join(dataDir(env), "digest.db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sched, err := digest.New(dcfg, store, eng, p.posters, env.logger.With("component", "digest"))
+	if err != nil {
+		return err
+	}
+	return sched.PostNow(ctx)
 }
 
 func orNow(s string) string {
