@@ -21,7 +21,16 @@ type answerer interface {
 // maxLine caps one line of input; the rest of a longer line is dropped.
 const maxLine = 10 << 10
 
-const help = `Ask about the briefings. Filters: since:2021-12-01 until: source:whitehouse.gov speaker:psaki. Type help or quit.`
+const greeting = `Ask about the briefings. Filters: since:2021-12-01 until:2022-01-31 source:whitehouse.gov speaker:psaki. Type help or quit.`
+
+const help = `Ask a question in plain words, such as: Will the US send troops to Ukraine?
+Every answer is quoted word for word from the briefings, with who said it,
+where and when. Filters, anywhere in the question, narrow the search:
+  since:2021-12-01       documents dated on or after the day (or since:2021-12)
+  until:2022-01-31       documents dated on or before the day (or until:2022-01)
+  source:whitehouse.gov  documents of one publisher
+  speaker:psaki          what one speaker said (speaker:jake_sullivan for two words)
+Type quit, or press Ctrl-D, to leave.`
 
 const prompt = "> "
 
@@ -39,7 +48,7 @@ func Run(ctx context.Context, ans answerer, in io.Reader, out io.Writer) error {
 		close(lines)
 	}()
 
-	if _, err := fmt.Fprintln(out, help); err != nil {
+	if _, err := fmt.Fprintln(out, greeting); err != nil {
 		return err
 	}
 	for {
