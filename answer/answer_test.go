@@ -31,6 +31,15 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
+	// Fuzzing workers are killed, not stopped, so their deferred removal
+	// does not run: clear what old runs left behind.
+	if old, _ := filepath.Glob(filepath.Join(os.TempDir(), "briefbot-answer-test-*")); len(old) > 0 {
+		for _, o := range old {
+			if fi, err := os.Stat(o); err == nil && time.Since(fi.ModTime()) > time.Hour {
+				os.RemoveAll(o)
+			}
+		}
+	}
 	tmp, err := os.MkdirTemp("", "briefbot-answer-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -260,16 +269,14 @@ func TestAskGolden(t *testing.T) {
 	}
 }
 
+// FuzzAsk checks that no question input makes Ask panic, fail, hang or
+// return an unverifiable quote.
 func FuzzAsk(f *testing.F) {
 	for _, s := range append(append([]string{}, seedQuestions...), unanswerable...) {
 		f.Add(s)
 	}
-	f.Add("")
-	f.Add(strings.Repeat("troops Ukraine ", 700))
-	f.Add("?!.,;:()[]{}\"'“”—…")
-	f.Add("text:x^100 -y /.*/")
-	f.Add("troops\xff\xfe to \xc3Ukraine")
-	f.Add("since:2021-12-01 until:2021-12-01 speaker:q source:")
+	// Edge cases (empty, 10 kB, punctuation only, query syntax, invalid
+	// UTF-8, control characters) are in testdata/fuzz/FuzzAsk.
 	f.Fuzz(func(t *testing.T, in string) {
 		q, err := ParseQuestion(in)
 		if err != nil {
