@@ -51,6 +51,7 @@ func Run(ctx context.Context, ans answerer, in io.Reader, out io.Writer) error {
 	if _, err := fmt.Fprintln(out, greeting); err != nil {
 		return err
 	}
+	failures := 0
 	for {
 		if _, err := io.WriteString(out, prompt); err != nil {
 			return err
@@ -96,11 +97,25 @@ func Run(ctx context.Context, ans answerer, in io.Reader, out io.Writer) error {
 			fmt.Fprintln(out)
 			return nil
 		case err != nil:
-			return fmt.Errorf("answer %q: %w", q.Text, err)
+			// One bad question should not end the session; an index that
+			// keeps failing does, and the caller reports why.
+			failures++
+			if failures == maxFailures {
+				return fmt.Errorf("answer %q: %w", q.Text, err)
+			}
+			fmt.Fprintln(out, sorry)
+			continue
 		}
+		failures = 0
 		Render(out, a)
 	}
 }
+
+// sorry is the reply when the engine fails; the error itself is not shown.
+const sorry = "Sorry, something went wrong searching the briefings. Try another question."
+
+// maxFailures is how many engine failures in a row end the session.
+const maxFailures = 3
 
 // readLines sends each line of in to lines, cutting lines longer than
 // maxLine, until the end of in or done.

@@ -245,15 +245,24 @@ func TestRunStopsOnCancel(t *testing.T) {
 	}
 }
 
-func TestRunReportsEngineFailure(t *testing.T) {
+func TestRunEngineFailure(t *testing.T) {
 	boom := errors.New("index closed")
 	fake := fakeAnswerer{ask: func(context.Context, answer.Question) (answer.Answer, error) {
 		return answer.Answer{}, boom
 	}}
+	// One failure: a friendly reply, and the session goes on.
 	var out bytes.Buffer
-	err := Run(context.Background(), fake, strings.NewReader("troops?\n"), &out)
+	if err := Run(context.Background(), fake, strings.NewReader("troops?\nquit\n"), &out); err != nil {
+		t.Errorf("Run after one engine failure = %v, want nil", err)
+	}
+	if !strings.Contains(out.String(), sorry) || strings.Contains(out.String(), "index closed") {
+		t.Errorf("Run after one engine failure printed:\n%s\nwant the apology without the error", out.String())
+	}
+	// Failures in a row: the session ends with the error for the caller.
+	out.Reset()
+	err := Run(context.Background(), fake, strings.NewReader(strings.Repeat("troops?\n", 5)), &out)
 	if !errors.Is(err, boom) {
-		t.Errorf("Run = %v, want %v", err, boom)
+		t.Errorf("Run after %d engine failures = %v, want %v", maxFailures, err, boom)
 	}
 	if strings.Contains(out.String(), "index closed") {
 		t.Errorf("Run showed the error to the person:\n%s", out.String())
