@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"time"
+
+	"github.com/briefbot/briefbot/index"
+)
+
+func runIndex(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
+	flags := flag.NewFlagSet("index", flag.ContinueOnError)
+	flags.SetOutput(env.stderr)
+	corpusFlag := flags.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
+	indexFlag := flags.String("index", "", "index directory (default: DATA_DIR/index)")
+	rebuild := flags.Bool("rebuild", false, "build the index from scratch instead of updating it")
+	flags.Usage = func() {
+		fmt.Fprintln(flags.Output(), `Usage: bot index [--corpus PATH] [--index DIR] [--rebuild]
+
+Brings the on-disk index up to date with the corpus: new and changed
+documents are indexed, removed ones dropped, unchanged ones left alone.
+With --rebuild the index is built afresh in a temporary directory and
+swapped in when complete, so an interrupted build leaves the old index.
+Progress goes to stderr, a summary to stdout.
+
+Flags:`)
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError("")
+	}
+	if flags.NArg() > 0 {
+		flags.Usage()
+		return usageError(fmt.Sprintf("index takes no arguments (got %q); use --corpus PATH", flags.Arg(0)))
+	}
+	docs, err := loadCorpus(corpusPath(*corpusFlag, env), env)
+	if err != nil {
+		return err
+	}
+	dir := indexDir(*indexFlag, env)
+	start := time.Now()
+	progress := progressPrinter(env.stderr, len(docs))
+	var idx *index.Index
+	var st index.Stats
+	if *rebuild {
+		st, err = index.Build(ctx, dir, docs, progress)
+		if err == nil {
+			idx, err = index.Open(dir)
+		}
+	} else {
+		idx, st, err = index.Refresh(ctx, dir, docs, progress)
+	}
+	if err != nil {
+		return indexError(dir, err)
+	}
+	elapsed := time.Since(start)
+	_, passages, err := idx.Count()
+	if cerr := idx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("index %s: %w", dir, err)
+	}
+	size, err := dirSize(dir)
+	if err != nil {
+		return fmt.Errorf("index %s: %w", dir, err)
+	}
+	_, err = fmt.Fprintf(stdout, "indexed %d documents (%d added, %d updated, %d removed, %d unchanged), %d passages in %.1f s; index at %s (%.1f MB)\n",
+		len(docs), st.Added, st.Updated, st.Removed, st.Unchanged, passages, elapsed.Seconds(), dir, float64(size)/(1<<20))
+	return err
+}
+
+// dirSize is the total size of the files under dir.
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	return n, err
+}
