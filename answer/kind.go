@@ -132,7 +132,9 @@ func attribution(text string) string {
 	}
 	if m := reSaid.FindStringSubmatch(text); m != nil {
 		name := strings.TrimSpace(m[1])
-		if name != "The" && name != "A" {
+		// "according to The Washington Post" cites a publication, not a
+		// speaker.
+		if !strings.HasPrefix(name, "The ") && name != "The" && name != "A" {
 			return name
 		}
 	}

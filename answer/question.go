@@ -32,13 +32,13 @@ func ParseQuestion(text string) (Question, error) {
 		case "since", "from", "after":
 			t, err := parseDay(val)
 			if err != nil {
-				return Question{}, fmt.Errorf("since:%s is not a date; use since:YYYY-MM-DD", val)
+				return Question{}, fmt.Errorf("since:%s is not a date; use since:YYYY-MM-DD", truncate(val, 40))
 			}
 			q.Since = t
 		case "until", "to", "before":
 			t, err := parseDay(val)
 			if err != nil {
-				return Question{}, fmt.Errorf("until:%s is not a date; use until:YYYY-MM-DD", val)
+				return Question{}, fmt.Errorf("until:%s is not a date; use until:YYYY-MM-DD", truncate(val, 40))
 			}
 			// until: is inclusive of the whole day or month.
 			if len(val) == len("2006-01") {
@@ -61,11 +61,17 @@ func ParseQuestion(text string) (Question, error) {
 	return q, nil
 }
 
+// parseDay reads YYYY-MM-DD or YYYY-MM. Years the index cannot search
+// (before 1700 or after 2200) are refused rather than failing later.
 func parseDay(s string) (time.Time, error) {
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		t, err = time.Parse("2006-01", s)
 	}
-	return time.Parse("2006-01", s)
+	if err == nil && (t.Year() < 1700 || t.Year() > 2200) {
+		err = fmt.Errorf("year %d out of range", t.Year())
+	}
+	return t, err
 }
 
 // truncate cuts s to at most n bytes at a rune and, where possible, word

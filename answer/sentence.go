@@ -20,7 +20,7 @@ var abbreviations = map[string]bool{
 	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
 	"u.s": true, "u.k": true, "u.n": true, "e.u": true, "d.c": true, "u.s.a": true,
 	"a.m": true, "p.m": true, "i.e": true, "e.g": true, "etc": true, "vs": true, "v": true,
-	"no": true, "nos": true, "inc": true, "co": true, "corp": true, "ltd": true, "dept": true,
+	"inc": true, "co": true, "corp": true, "ltd": true, "dept": true,
 	"est": true, "approx": true, "fig": true, "vol": true, "al": true, "ft": true, "mt": true,
 }
 
@@ -85,7 +85,7 @@ func sentences(text string) []span {
 			i = j
 			continue
 		}
-		if r == '.' && j == i+1 && isAbbreviation(text[start:i]) {
+		if r == '.' && j == i+1 && (isAbbreviation(text[start:i]) || isNumberAbbreviation(text[start:i], text[k:])) {
 			i = j
 			continue
 		}
@@ -115,6 +115,19 @@ func isAbbreviation(s string) bool {
 		return true // an initial: "John F. Kennedy"
 	}
 	return abbreviations[strings.ToLower(w)]
+}
+
+// isNumberAbbreviation reports whether the word before a period is "No"
+// or "Nos" and a number follows ("No. 5"), where "No." is no sentence end;
+// "No. They will not." is.
+func isNumberAbbreviation(before, after string) bool {
+	k := strings.LastIndexFunc(before, unicode.IsSpace)
+	w := strings.ToLower(before[k+1:])
+	if w != "no" && w != "nos" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(after)
+	return unicode.IsDigit(r)
 }
 
 func trimRightSpace(s string, end int) int {

@@ -246,13 +246,6 @@ func linkLine(l answer.Link) string {
 	return strings.Join(parts, " · ") + " (" + l.Title + ")"
 }
 
-func day(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.DateOnly)
-}
-
 // wrap breaks text at spaces into lines of at most width characters (a
 // longer word gets a line of its own).
 func wrap(text string, width int) []string {

@@ -30,6 +30,9 @@ Flags:`)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return usageError("")
 	}
 	if fs.NArg() != 1 {

@@ -105,6 +105,9 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return usageError("")
 	}
 	// Check the whole configuration before the slow start-up work.
