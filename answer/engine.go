@@ -119,7 +119,19 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 		seen[key] = true
 		cands = append(cands, e.score(qs, d, p, hitScore, rank)...)
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.doc.ID != b.doc.ID {
+			return a.doc.ID < b.doc.ID
+		}
+		if a.passage != b.passage {
+			return a.passage < b.passage
+		}
+		return a.i < b.i
+	})
 	if len(cands) == 0 || cands[0].confidence < noAnswerBelow {
 		ans.NoAnswer = true
 		if len(cands) > 0 {
@@ -158,6 +170,7 @@ type questionTerms struct {
 	all   map[string]bool    // every analysed term of the question, stop words included
 	kind  answerKind
 	pairs [][2]string // consecutive content terms of the question
+	uniq  []string    // distinct content terms, sorted: sums over them are reproducible
 }
 
 func (e *Engine) prepare(text string) questionTerms {
@@ -178,7 +191,12 @@ func (e *Engine) prepare(text string) questionTerms {
 			qs.pairs = append(qs.pairs, [2]string{qs.order[i-1], qs.order[i]})
 		}
 	}
-	for t, n := range qs.terms {
+	for t := range qs.terms {
+		qs.uniq = append(qs.uniq, t)
+	}
+	sort.Strings(qs.uniq)
+	for _, t := range qs.uniq {
+		n := qs.terms[t]
 		df, total := e.idx.DocFreq(t)
 		w := math.Log(1 + (float64(total)-float64(df)+0.5)/(float64(df)+0.5))
 		if df == 0 {
@@ -309,7 +327,8 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, hitScore flo
 	out := make([]*candidate, 0, len(sents))
 	for i := range sents {
 		var match, covered, near float64
-		for t, w := range qs.terms {
+		for _, t := range qs.uniq {
+			w := qs.terms[t]
 			tf := float64(terms[i][t])
 			if tf > 0 {
 				norm := 1 - bm25B + bm25B*float64(lens[i])/avgSentTerms

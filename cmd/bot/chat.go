@@ -6,8 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"sync"
+	"time"
 
 	"github.com/briefbot/briefbot/adapters/console"
+	"github.com/briefbot/briefbot/corpus"
 )
 
 func runChat(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
@@ -41,5 +45,20 @@ Flags:`)
 		return err
 	}
 	defer s.Close()
+	// Files added to or changed in the corpus folder are answered from
+	// without leaving the chat.
+	if path := corpusPath(*corpusFlag, env); path != "" {
+		if info, err := os.Stat(path); err == nil && info.IsDir() {
+			wctx, stop := context.WithCancel(ctx)
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				if err := corpus.Watch(wctx, path, 2*time.Second, reindexer(path, s.idx, env.logger)); err != nil {
+					env.logger.Warn("corpus watch stopped", "err", err)
+				}
+			})
+			defer wg.Wait()
+			defer stop()
+		}
+	}
 	return console.Run(ctx, s.eng, env.stdin, stdout)
 }
