@@ -41,6 +41,7 @@ type benchReport struct {
 	Docs         int     `json:"docs"`
 	Passages     int     `json:"passages"`
 	BuildSeconds float64 `json:"build_s"`
+	BuildCPU     float64 `json:"build_cpu_s"` // user+system CPU seconds of the build, all threads
 	DocsPerS     float64 `json:"docs_per_s"`
 	IndexBytes   int64   `json:"index_bytes"`
 	Questions    int     `json:"questions"`
@@ -53,6 +54,7 @@ type benchReport struct {
 	RawP95ms     float64 `json:"raw_p95_ms"`
 	RawP99ms     float64 `json:"raw_p99_ms"`
 	RatioP95     float64 `json:"ratio_p95"`
+	LoadAvg      float64 `json:"load_avg"` // 1-minute load average after the run: other work on the machine skews latency
 	PeakRSSMB    float64 `json:"peak_rss_mb"`
 	RSSSource    string  `json:"rss_source"` // "VmHWM" or "MemStats.Sys"
 	Pass         bool    `json:"pass"`       // every target met
@@ -118,11 +120,11 @@ Flags:`)
 		defer os.RemoveAll(tmp)
 		dir = filepath.Join(tmp, "index")
 	}
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuSeconds()
 	if _, err := index.Build(ctx, dir, docs, progressPrinter(env.stderr, len(docs))); err != nil {
 		return err
 	}
-	build := time.Since(start)
+	build, buildCPU := time.Since(start), cpuSeconds()-cpu0
 	size, err := dirSize(dir)
 	if err != nil {
 		return fmt.Errorf("measure index: %w", err)
@@ -139,7 +141,7 @@ Flags:`)
 	eng := answer.New(idx)
 
 	r := benchReport{
-		Docs: len(docs), Passages: passages, BuildSeconds: build.Seconds(),
+		Docs: len(docs), Passages: passages, BuildSeconds: build.Seconds(), BuildCPU: buildCPU,
 		DocsPerS: float64(len(docs)) / build.Seconds(), IndexBytes: size,
 		Questions: len(questions), Rounds: *rounds,
 	}
@@ -206,6 +208,7 @@ Flags:`)
 		r.RatioP95 = r.P95ms / r.RawP95ms
 	}
 	r.PeakRSSMB, r.RSSSource = peakRSSMB()
+	r.LoadAvg = loadAvg()
 
 	targets := []struct {
 		name string
@@ -227,15 +230,16 @@ Flags:`)
 		return enc.Encode(r)
 	}
 	fmt.Fprintf(stdout, `corpus         %d documents, %d passages
-build          %.1f s (%.0f docs/s), index %.1f MB
+build          %.1f s (%.0f docs/s, %.1f s CPU), index %.1f MB
 questions      %d x %d rounds (after 1 warm-up round), %d without an answer
 answer         p50 %.2f ms, p95 %.2f ms, p99 %.2f ms
 raw match      p50 %.2f ms, p95 %.2f ms, p99 %.2f ms
 ratio p95      %.2f
 peak RSS       %.0f MB (%s)
-`, r.Docs, r.Passages, r.BuildSeconds, r.DocsPerS, float64(r.IndexBytes)/(1<<20),
+load average   %.2f (1 min)
+`, r.Docs, r.Passages, r.BuildSeconds, r.DocsPerS, r.BuildCPU, float64(r.IndexBytes)/(1<<20),
 		r.Questions, r.Rounds, r.NoAnswer, r.P50ms, r.P95ms, r.P99ms,
-		r.RawP50ms, r.RawP95ms, r.RawP99ms, r.RatioP95, r.PeakRSSMB, r.RSSSource)
+		r.RawP50ms, r.RawP95ms, r.RawP99ms, r.RatioP95, r.PeakRSSMB, r.RSSSource, r.LoadAvg)
 	for _, t := range targets {
 		verdict := "PASS"
 		if !t.ok {
@@ -309,4 +313,45 @@ func peakRSSMB() (float64, string) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return float64(ms.Sys) / (1 << 20), "MemStats.Sys"
+}
+
+// cpuSeconds returns the user and system CPU time of the process so far
+// from /proc/self/stat (0 where there is none). On a shared machine it
+// tells the work done from the wall time spent waiting for a core.
+func cpuSeconds() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name in parentheses may hold spaces; fields count from
+	// after it. utime and stime are fields 14 and 15 of the whole line.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	const clockTicks = 100 // USER_HZ, 100 on every Linux platform Go supports
+	return (utime + stime) / clockTicks
+}
+
+// loadAvg returns the 1-minute load average, or 0 where it is unknown.
+func loadAvg() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
 }
