@@ -568,3 +568,27 @@ func TestHash(t *testing.T) {
 		}
 	}
 }
+
+func TestRawMatch(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	build(t, dir, briefingDocs())
+	x := open(t, dir)
+	tests := []struct {
+		text string
+		size int
+		want int
+	}{
+		{"steel", 10, 1},
+		{"Will the President send troops?", 10, 4}, // any word matches: OR
+		{"Will the President send troops?", 2, 2},  // size caps the hits
+		{"Tariffs", 10, 2},                         // the field's analyzer: case and plural folded
+		{"talks: -x /.*/", 10, 0},                  // query syntax is plain text here
+		{"zeppelin", 10, 0},
+	}
+	for _, tt := range tests {
+		got, err := x.RawMatch(context.Background(), tt.text, tt.size)
+		if err != nil || got != tt.want {
+			t.Errorf("RawMatch(%q, %d) = %d, %v, want %d", tt.text, tt.size, got, err, tt.want)
+		}
+	}
+}
