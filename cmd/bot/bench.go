@@ -165,6 +165,7 @@ Flags:`)
 	}
 	// Warm-up: page in the index and fill caches, so the measured rounds
 	// compare the engine and the floor under the same conditions.
+	fmt.Fprintf(env.stderr, "asking %d questions: warm-up", len(questions))
 	for _, q := range questions {
 		if _, _, err := ask(q); err != nil {
 			return err
@@ -175,6 +176,7 @@ Flags:`)
 	}
 	var lat, rawLat []time.Duration
 	for round := range *rounds {
+		fmt.Fprintf(env.stderr, ", round %d/%d", round+1, *rounds)
 		r.NoAnswer = 0
 		for i, q := range questions {
 			if err := ctx.Err(); err != nil {
@@ -202,6 +204,7 @@ Flags:`)
 			}
 		}
 	}
+	fmt.Fprintln(env.stderr)
 	r.P50ms, r.P95ms, r.P99ms = percentileMS(lat, 0.50), percentileMS(lat, 0.95), percentileMS(lat, 0.99)
 	r.RawP50ms, r.RawP95ms, r.RawP99ms = percentileMS(rawLat, 0.50), percentileMS(rawLat, 0.95), percentileMS(rawLat, 0.99)
 	if r.RawP95ms > 0 {
