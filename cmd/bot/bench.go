@@ -10,7 +10,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -276,23 +275,6 @@ func parseBenchQuestions(src []byte, name string) ([]answer.Question, error) {
 		return nil, fmt.Errorf("%s holds no questions", name)
 	}
 	return out, nil
-}
-
-// dirSize is the total size of the regular files under dir.
-func dirSize(dir string) (int64, error) {
-	var n int64
-	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		n += info.Size()
-		return nil
-	})
-	return n, err
 }
 
 // peakRSSMB returns the peak resident set size of the process from
