@@ -92,6 +92,7 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 	}
 	var cands []*candidate
 	seen := make(map[string]bool)
+	titles := make(map[string]map[string]bool)
 	maxHit := hits[0].Score
 	for rank, h := range hits {
 		d, err := doc(h.DocID)
@@ -117,7 +118,27 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 			continue
 		}
 		seen[key] = true
-		cands = append(cands, e.score(qs, d, p, hitScore, rank)...)
+		title, ok := titles[d.ID]
+		if !ok {
+			title = make(map[string]bool)
+			for _, t := range e.idx.Analyze(d.Title) {
+				title[t.Term] = true
+			}
+			titles[d.ID] = title
+		}
+		cands = append(cands, e.score(qs, d, p, title, hitScore, rank)...)
+	}
+	// The answer-type cues (regular expressions over the text) are the
+	// costly part of scoring; only sentences that can still reach the top
+	// get them.
+	best := math.Inf(-1)
+	for _, c := range cands {
+		best = math.Max(best, c.score)
+	}
+	for _, c := range cands {
+		if c.score >= best-maxBonus-maxPenalty {
+			c.score += answerBonus(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
+		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
@@ -150,7 +171,7 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 		if c.score < 0.5*cands[0].score || c.confidence < noAnswerBelow {
 			break
 		}
-		if overlapsAny(c, picked) {
+		if e.overlapsAny(c, picked) {
 			continue
 		}
 		picked = append(picked, c)
@@ -228,7 +249,7 @@ type candidate struct {
 	terms      []map[string]int
 	score      float64
 	confidence float64
-	content    map[string]bool // content terms of this sentence, for diversity
+	content    map[string]bool // content terms of this sentence, for diversity; see contentTerms
 	phrase     float64         // share of the question's word pairs found together
 }
 
@@ -276,7 +297,7 @@ const (
 
 // score splits passage p of d into sentences and scores each against the
 // question.
-func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, hitScore float64, rank int) []*candidate {
+func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[string]bool, hitScore float64, rank int) []*candidate {
 	ps := d.Passages[p]
 	text := d.Body[ps.Start:ps.End]
 	sents := sentences(text)
@@ -314,10 +335,6 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, hitScore flo
 			context[t.Term] = true
 		}
 	}
-	title := make(map[string]bool)
-	for _, t := range e.idx.Analyze(d.Title) {
-		title[t.Term] = true
-	}
 	passageTerms := make(map[string]int)
 	for _, m := range terms {
 		for t, n := range m {
@@ -354,20 +371,13 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, hitScore flo
 		ctxCov := near / qs.total
 		phrase := pairCoverage(qs, seqs[i])
 		s := match + 0.5*ctxCov + 0.25*hitScore + 0.3*phrase
-		s += answerBonus(qs, d.Body[sents[i].Start:sents[i].End], terms[i])
 		if lens[i] < 5 {
 			s -= 0.3 // "Thank you." and the like
 		}
 		s -= 0.002 * float64(rank)
-		content := make(map[string]bool)
-		for t := range terms[i] {
-			if !e.stop[t] {
-				content[t] = true
-			}
-		}
 		out = append(out, &candidate{
 			doc: d, passage: p, sents: sents, i: i, terms: terms,
-			score: s, confidence: math.Min(1, (cov+0.7*ctxCov+0.5*phrase)/1.375), content: content, phrase: phrase,
+			score: s, confidence: math.Min(1, (cov+0.7*ctxCov+0.5*phrase)/1.375), phrase: phrase,
 		})
 	}
 	return out
@@ -375,16 +385,29 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, hitScore flo
 
 // overlapsAny reports whether c quotes the same thing as one already picked:
 // the same sentence, an overlapping span, or a near-duplicate wording.
-func overlapsAny(c *candidate, picked []*candidate) bool {
+func (e *Engine) overlapsAny(c *candidate, picked []*candidate) bool {
 	for _, p := range picked {
 		if p.doc.ID == c.doc.ID && p.passage == c.passage && abs(p.i-c.i) <= 1 {
 			return true
 		}
-		if jaccard(p.content, c.content) > 0.6 {
+		if jaccard(e.contentTerms(p), e.contentTerms(c)) > 0.6 {
 			return true
 		}
 	}
 	return false
+}
+
+// contentTerms is the set of content words of c's sentence.
+func (e *Engine) contentTerms(c *candidate) map[string]bool {
+	if c.content == nil {
+		c.content = make(map[string]bool)
+		for t := range c.terms[c.i] {
+			if !e.stop[t] {
+				c.content[t] = true
+			}
+		}
+	}
+	return c.content
 }
 
 func abs(n int) int {

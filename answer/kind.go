@@ -50,10 +50,16 @@ var (
 	rePlace  = regexp.MustCompile(`\b(in|at|from|to|near|across|outside|inside) (the )?[A-Z]`)
 )
 
+// Bounds of answerBonus.
+const (
+	maxBonus   = 0.2
+	maxPenalty = 0.1
+)
+
 // answerBonus rewards a sentence that holds the kind of thing the question
 // asks for and that the question does not already contain: a number for
 // "how many", a date for "when", a name for "who", a place for "where".
-func answerBonus(qs questionTerms, sentence string, terms map[string]int) float64 {
+func answerBonus(qs questionTerms, sentence string) float64 {
 	switch qs.kind {
 	case kindNumber:
 		if hasNew(sentence, reNumber, qs) {
