@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,11 +124,46 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 		if !ok {
 			title = make(map[string]bool)
 			for _, t := range e.idx.Analyze(d.Title) {
-				title[t.Term] = true
+				title[index.Stem(t.Term)] = true
 			}
 			titles[d.ID] = title
 		}
 		cands = append(cands, e.score(qs, d, p, title, hitScore, rank)...)
+	}
+	// Document evidence: the share of the question's weight that the
+	// document's retrieved passages hold together (and its title). A
+	// sentence in the document the question is about beats a look-alike
+	// elsewhere.
+	docTerms := make(map[*corpus.Document]map[string]bool)
+	for _, c := range cands {
+		m := docTerms[c.doc]
+		if m == nil {
+			m = make(map[string]bool)
+			for t := range titles[c.doc.ID] {
+				m[t] = true
+			}
+			docTerms[c.doc] = m
+		}
+		if c.i == 0 {
+			for _, st := range c.terms {
+				for t := range st {
+					m[t] = true
+				}
+			}
+		}
+	}
+	docCov := make(map[*corpus.Document]float64, len(docTerms))
+	for d, m := range docTerms {
+		var w float64
+		for _, t := range qs.uniq {
+			if m[t] {
+				w += qs.terms[t]
+			}
+		}
+		docCov[d] = w / qs.total
+	}
+	for _, c := range cands {
+		c.score += wDoc * docCov[c.doc]
 	}
 	// The answer-type cues (regular expressions over the text) are the
 	// costly part of scoring; only sentences that can still reach the top
@@ -185,7 +222,7 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 
 // questionTerms is an analysed question.
 type questionTerms struct {
-	terms map[string]float64 // content term -> weight (idf times repetitions)
+	terms map[string]float64 // stem of a content term -> weight (idf times repetitions)
 	order []string           // content terms in question order, repeated as asked
 	total float64            // sum of weights
 	all   map[string]bool    // every analysed term of the question, stop words included
@@ -196,6 +233,8 @@ type questionTerms struct {
 
 func (e *Engine) prepare(text string) questionTerms {
 	qs := questionTerms{terms: make(map[string]float64), all: make(map[string]bool), kind: classify(text)}
+	count := make(map[string]float64) // index term -> times asked
+	var stemOrder []string
 	for _, t := range e.idx.Analyze(text) {
 		qs.all[t.Term] = true
 		if e.stop[t.Term] || !hasLetterOrDigit(t.Term) {
@@ -205,19 +244,22 @@ func (e *Engine) prepare(text string) questionTerms {
 			break
 		}
 		qs.order = append(qs.order, t.Term)
-		qs.terms[t.Term]++
+		stemOrder = append(stemOrder, index.Stem(t.Term))
+		count[t.Term]++
 	}
-	for i := 1; i < len(qs.order); i++ {
-		if qs.order[i] != qs.order[i-1] {
-			qs.pairs = append(qs.pairs, [2]string{qs.order[i-1], qs.order[i]})
+	for i := 1; i < len(stemOrder); i++ {
+		if stemOrder[i] != stemOrder[i-1] {
+			qs.pairs = append(qs.pairs, [2]string{stemOrder[i-1], stemOrder[i]})
 		}
 	}
-	for t := range qs.terms {
-		qs.uniq = append(qs.uniq, t)
+	// Weights come from the index's terms; sentences are compared by stem,
+	// and a stem weighs as much as its rarest form in the question.
+	terms := make([]string, 0, len(count))
+	for t := range count {
+		terms = append(terms, t)
 	}
-	sort.Strings(qs.uniq)
-	for _, t := range qs.uniq {
-		n := qs.terms[t]
+	sort.Strings(terms)
+	for _, t := range terms {
 		df, total := e.idx.DocFreq(t)
 		w := math.Log(1 + (float64(total)-float64(df)+0.5)/(float64(df)+0.5))
 		if df == 0 {
@@ -225,8 +267,19 @@ func (e *Engine) prepare(text string) questionTerms {
 			// a question about something else is not mistaken for a match.
 			w = math.Log(1 + (float64(total)+0.5)/1.5)
 		}
-		qs.terms[t] = w * (1 + 0.3*(n-1))
-		qs.total += qs.terms[t]
+		w *= 1 + 0.3*(count[t]-1)
+		st := index.Stem(t)
+		qs.all[st] = true
+		if w > qs.terms[st] {
+			qs.terms[st] = w
+		}
+	}
+	for st := range qs.terms {
+		qs.uniq = append(qs.uniq, st)
+	}
+	sort.Strings(qs.uniq)
+	for _, st := range qs.uniq {
+		qs.total += qs.terms[st]
 	}
 	return qs
 }
@@ -289,6 +342,23 @@ func pairCoverage(qs questionTerms, seq []string) float64 {
 	return got / all
 }
 
+var (
+	wMatch  = envf("W_MATCH", 1)
+	wCtx    = envf("W_CTX", 0.5)
+	wHit    = envf("W_HIT", 0.25)
+	wPhrase = envf("W_PHRASE", 0.3)
+	wDoc    = envf("W_DOC", 0)
+	wShort  = envf("W_SHORT", 80)
+	wWiden  = envf("W_WIDEN", 0.7)
+)
+
+func envf(k string, d float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(k), 64); err == nil {
+		return v
+	}
+	return d
+}
+
 const (
 	bm25K1       = 1.2
 	bm25B        = 0.4
@@ -321,9 +391,10 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		for k < len(sents)-1 && at >= sents[k].End {
 			k++
 		}
-		terms[k][t.Term]++
+		st := index.Stem(t.Term)
+		terms[k][st]++
 		if !e.stop[t.Term] {
-			seqs[k] = append(seqs[k], t.Term)
+			seqs[k] = append(seqs[k], st)
 		}
 		lens[k]++
 	}
@@ -332,7 +403,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 	if p > 0 && d.Passages[p-1].IsQuestion() {
 		prev := d.Passages[p-1]
 		for _, t := range e.idx.Analyze(d.Body[prev.Start:prev.End]) {
-			context[t.Term] = true
+			context[index.Stem(t.Term)] = true
 		}
 	}
 	passageTerms := make(map[string]int)
@@ -370,7 +441,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		cov := covered / qs.total
 		ctxCov := near / qs.total
 		phrase := pairCoverage(qs, seqs[i])
-		s := match + 0.5*ctxCov + 0.25*hitScore + 0.3*phrase
+		s := wMatch*match + wCtx*ctxCov + wHit*hitScore + wPhrase*phrase
 		if lens[i] < 5 {
 			s -= 0.3 // "Thank you." and the like
 		}
@@ -443,12 +514,12 @@ func (e *Engine) quote(c *candidate, all []*candidate) Quote {
 	}
 	size := func(a, b int) int { return c.sents[b].End - c.sents[a].Start }
 	for hi-lo+1 < maxQuoteSentences {
-		short := size(lo, hi) < 80
+		short := size(lo, hi) < int(wShort)
 		next, prev := hi+1, lo-1
 		switch {
-		case next < len(c.sents) && (short || scoreOf[next] >= 0.7*c.score) && size(lo, next) <= maxQuoteBytes:
+		case next < len(c.sents) && (short || scoreOf[next] >= wWiden*c.score) && size(lo, next) <= maxQuoteBytes:
 			hi = next
-		case prev >= 0 && (short || scoreOf[prev] >= 0.7*c.score) && size(prev, hi) <= maxQuoteBytes:
+		case prev >= 0 && (short || scoreOf[prev] >= wWiden*c.score) && size(prev, hi) <= maxQuoteBytes:
 			lo = prev
 		default:
 			goto done

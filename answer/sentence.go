@@ -111,8 +111,8 @@ func isAbbreviation(s string) bool {
 	if w == "" {
 		return false
 	}
-	if r, n := utf8.DecodeRuneInString(w); n == len(w) && unicode.IsUpper(r) {
-		return true // an initial: "John F. Kennedy"
+	if isInitials(w) {
+		return true // "John F. Kennedy", "J.R.R. Tolkien"
 	}
 	return abbreviations[strings.ToLower(w)]
 }
@@ -128,6 +128,19 @@ func isNumberAbbreviation(before, after string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(after)
 	return unicode.IsDigit(r)
+}
+
+// isInitials reports whether w is one capital letter or several joined
+// by periods ("F", "J.I", "J.R.R").
+func isInitials(w string) bool {
+	for i, part := range strings.Split(w, ".") {
+		r, n := utf8.DecodeRuneInString(part)
+		if n != len(part) || !unicode.IsUpper(r) {
+			return false
+		}
+		_ = i
+	}
+	return true
 }
 
 func trimRightSpace(s string, end int) int {

@@ -3,6 +3,10 @@ package index
 import (
 	"bytes"
 	"sync"
+	"sync/atomic"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -48,3 +52,30 @@ func (normFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 }
 
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+
+// stems caches Stem: the vocabulary of a corpus is bounded, so each word is
+// stemmed once.
+var stems sync.Map
+
+// maxCachedStems bounds the cache for corpora with unusual vocabularies.
+const maxCachedStems = 1 << 20
+
+var cachedStems atomic.Int64
+
+// Stem reduces an analysed term to its Snowball (Porter 2) stem, so that
+// "invaded", "invading" and "invades" meet. The index keeps the lighter
+// analysis for retrieval; stems are for comparing a question with a
+// sentence.
+func Stem(term string) string {
+	if v, ok := stems.Load(term); ok {
+		return v.(string)
+	}
+	env := snowballstem.NewEnv(term)
+	english.Stem(env)
+	s := env.Current()
+	if cachedStems.Load() < maxCachedStems {
+		stems.Store(term, s)
+		cachedStems.Add(1)
+	}
+	return s
+}
