@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -37,26 +38,33 @@ const (
 
 // benchReport is the contract of `bot bench --json`; keep the names stable.
 type benchReport struct {
-	Docs         int     `json:"docs"`
-	Passages     int     `json:"passages"`
-	BuildSeconds float64 `json:"build_s"`
-	BuildCPU     float64 `json:"build_cpu_s"` // user+system CPU seconds of the build, all threads
-	DocsPerS     float64 `json:"docs_per_s"`
-	IndexBytes   int64   `json:"index_bytes"`
-	Questions    int     `json:"questions"`
-	Rounds       int     `json:"rounds"`
-	NoAnswer     int     `json:"no_answer"` // questions answered with NoAnswer (last round)
-	P50ms        float64 `json:"p50_ms"`
-	P95ms        float64 `json:"p95_ms"`
-	P99ms        float64 `json:"p99_ms"`
-	RawP50ms     float64 `json:"raw_p50_ms"`
-	RawP95ms     float64 `json:"raw_p95_ms"`
-	RawP99ms     float64 `json:"raw_p99_ms"`
-	RatioP95     float64 `json:"ratio_p95"`
-	LoadAvg      float64 `json:"load_avg"` // 1-minute load average after the run: other work on the machine skews latency
-	PeakRSSMB    float64 `json:"peak_rss_mb"`
-	RSSSource    string  `json:"rss_source"` // "VmHWM" or "MemStats.Sys"
-	Pass         bool    `json:"pass"`       // every target met
+	Docs         int            `json:"docs"`
+	Passages     int            `json:"passages"`
+	BuildSeconds float64        `json:"build_s"`
+	BuildCPU     float64        `json:"build_cpu_s"` // user+system CPU seconds of the build, all threads
+	DocsPerS     float64        `json:"docs_per_s"`
+	IndexBytes   int64          `json:"index_bytes"`
+	Questions    int            `json:"questions"`
+	Rounds       int            `json:"rounds"`
+	NoAnswer     int            `json:"no_answer"` // questions answered with NoAnswer (last round)
+	P50ms        float64        `json:"p50_ms"`
+	P95ms        float64        `json:"p95_ms"`
+	P99ms        float64        `json:"p99_ms"`
+	RawP50ms     float64        `json:"raw_p50_ms"`
+	RawP95ms     float64        `json:"raw_p95_ms"`
+	RawP99ms     float64        `json:"raw_p99_ms"`
+	RatioP95     float64        `json:"ratio_p95"`
+	LoadAvg      float64        `json:"load_avg"` // 1-minute load average after the run: other work on the machine skews latency
+	PeakRSSMB    float64        `json:"peak_rss_mb"`
+	RSSSource    string         `json:"rss_source"` // "VmHWM" or "MemStats.Sys"
+	Pass         bool           `json:"pass"`       // every target met
+	Slowest      []slowQuestion `json:"slowest"`    // the questions with the highest median answer latency
+}
+
+// slowQuestion is one of the slowest questions of a bench run.
+type slowQuestion struct {
+	Question string  `json:"question"`
+	P50ms    float64 `json:"p50_ms"` // median over the rounds
 }
 
 func runBench(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
@@ -111,7 +119,11 @@ Flags:`)
 		return err
 	}
 	dir := *indexDir
-	if dir == "" {
+	if dir != "" {
+		if err := checkIndexDir(dir); err != nil {
+			return err
+		}
+	} else {
 		tmp, err := os.MkdirTemp("", "briefbot-bench-")
 		if err != nil {
 			return err
@@ -174,6 +186,7 @@ Flags:`)
 		}
 	}
 	var lat, rawLat []time.Duration
+	perQuestion := make([][]time.Duration, len(questions))
 	for round := range *rounds {
 		fmt.Fprintf(env.stderr, ", round %d/%d", round+1, *rounds)
 		r.NoAnswer = 0
@@ -198,6 +211,7 @@ Flags:`)
 				return err
 			}
 			lat, rawLat = append(lat, da), append(rawLat, dr)
+			perQuestion[i] = append(perQuestion[i], da)
 			if none {
 				r.NoAnswer++
 			}
@@ -210,6 +224,7 @@ Flags:`)
 		r.RatioP95 = r.P95ms / r.RawP95ms
 	}
 	r.PeakRSSMB, r.RSSSource = peakRSSMB()
+	r.Slowest = slowest(questions, perQuestion, 5)
 	r.LoadAvg = loadAvg()
 
 	targets := []struct {
@@ -242,6 +257,9 @@ load average   %.2f (1 min)
 `, r.Docs, r.Passages, r.BuildSeconds, r.DocsPerS, r.BuildCPU, float64(r.IndexBytes)/(1<<20),
 		r.Questions, r.Rounds, r.NoAnswer, r.P50ms, r.P95ms, r.P99ms,
 		r.RawP50ms, r.RawP95ms, r.RawP99ms, r.RatioP95, r.PeakRSSMB, r.RSSSource, r.LoadAvg)
+	for _, q := range r.Slowest {
+		fmt.Fprintf(stdout, "slow           %6.1f ms  %s\n", q.P50ms, q.Question)
+	}
 	for _, t := range targets {
 		verdict := "PASS"
 		if !t.ok {
@@ -339,4 +357,33 @@ func loadAvg() float64 {
 	}
 	v, _ := strconv.ParseFloat(f[0], 64)
 	return v
+}
+
+// slowest returns the n questions with the highest median latency.
+func slowest(questions []answer.Question, lat [][]time.Duration, n int) []slowQuestion {
+	out := make([]slowQuestion, len(questions))
+	for i, q := range questions {
+		out[i] = slowQuestion{Question: q.Text, P50ms: percentileMS(lat[i], 0.5)}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].P50ms > out[j].P50ms })
+	return out[:min(n, len(out))]
+}
+
+// checkIndexDir refuses an --index directory that holds something other
+// than an index: Build replaces the directory as a whole.
+func checkIndexDir(dir string) error {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("--index %s: %w", dir, err)
+	}
+	if len(ents) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, "docs.db")); err != nil {
+		return fmt.Errorf("--index %s is not an index directory and not empty; bench would replace it, so pick another", dir)
+	}
+	return nil
 }

@@ -67,7 +67,7 @@ func TestBenchJSON(t *testing.T) {
 		t.Fatalf("bench --json output is not one JSON object: %v\n%s", err, out)
 	}
 	for _, k := range []string{"docs", "passages", "build_s", "docs_per_s", "index_bytes", "questions",
-		"p50_ms", "p95_ms", "p99_ms", "raw_p50_ms", "raw_p95_ms", "raw_p99_ms", "ratio_p95", "peak_rss_mb"} {
+		"p50_ms", "p95_ms", "p99_ms", "raw_p50_ms", "raw_p95_ms", "raw_p99_ms", "ratio_p95", "peak_rss_mb", "slowest"} {
 		if _, ok := r[k]; !ok {
 			t.Errorf("bench --json has no %q", k)
 		}
@@ -124,5 +124,20 @@ func TestPeakRSS(t *testing.T) {
 	mb, src := peakRSSMB()
 	if mb <= 0 || src == "" {
 		t.Errorf("peakRSSMB() = %v, %q", mb, src)
+	}
+}
+
+func TestBenchRefusesForeignIndexDir(t *testing.T) {
+	dir := t.TempDir()
+	keep := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := benchRun(t, "--index", dir, "--rounds", "1")
+	if err == nil || !strings.Contains(err.Error(), "not an index directory") {
+		t.Errorf("bench --index (a folder of other files) error = %v, want a refusal", err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("bench --index removed the files in %s: %v", dir, err)
 	}
 }
