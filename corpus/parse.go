@@ -123,7 +123,7 @@ func Parse(name string, data []byte) (Document, error) {
 		doc.Title = fallbackTitle(name, doc.Body)
 	}
 	doc.Source = source(doc.URL)
-	return doc, nil
+	return detach(doc), nil
 }
 
 // applyFrontMatter copies the known front matter keys into d.
@@ -295,4 +295,35 @@ func sentenceEnd(s string) int {
 		}
 	}
 	return 0
+}
+
+// detach copies the fields that may be cut from the file's text, so a
+// loaded document does not keep its whole source file in memory (the body
+// is already a fresh string).
+func detach(d Document) Document {
+	d.ID = strings.Clone(d.ID)
+	d.Title = strings.Clone(d.Title)
+	d.URL = strings.Clone(d.URL)
+	d.Source = strings.Clone(d.Source)
+	d.Kind = strings.Clone(d.Kind)
+	if d.Tags != nil {
+		tags := make([]string, len(d.Tags))
+		for i, t := range d.Tags {
+			tags[i] = strings.Clone(t)
+		}
+		d.Tags = tags
+	}
+	speakers := make(map[string]string) // one copy per distinct label
+	for i, p := range d.Passages {
+		if p.Speaker == "" {
+			continue
+		}
+		c, ok := speakers[p.Speaker]
+		if !ok {
+			c = strings.Clone(p.Speaker)
+			speakers[p.Speaker] = c
+		}
+		d.Passages[i].Speaker = c
+	}
+	return d
 }

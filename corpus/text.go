@@ -20,7 +20,12 @@ type para struct {
 // Passages, carrying each speaker label over to the following paragraphs.
 func assemble(paras []para, speaker string) (string, []Passage) {
 	var b strings.Builder
-	var ps []Passage
+	size := 0
+	for _, p := range paras {
+		size += len(p.text) + 2
+	}
+	b.Grow(size) // collapsing only shortens: one allocation, no doubling
+	ps := make([]Passage, 0, len(paras))
 	for _, p := range paras {
 		text := collapseSpace(p.text)
 		if !strings.ContainsFunc(text, isAlnum) {

@@ -43,7 +43,6 @@ func BenchmarkSearch(b *testing.B) {
 		for _, t := range x.Analyze(s) {
 			qs[i].Terms = append(qs[i].Terms, t.Term)
 		}
-		qs[i].TitleTerms = qs[i].Terms
 		qs[i].Size = 40
 	}
 	ctx := context.Background()

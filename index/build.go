@@ -2,10 +2,12 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -25,8 +27,13 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, progress fun
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("build index: %w", err)
 	}
-	// Hold the lock of the index being replaced for the whole build.
-	if _, err := os.Stat(filepath.Join(dir, "docs.db")); err == nil {
+	if err := checkReplaceable(dir); err != nil {
+		return Stats{}, fmt.Errorf("build index: %w", err)
+	}
+	// Hold the lock of the index being replaced for the whole build, and
+	// keep the times its documents were first added.
+	var firstAdded map[string]time.Time
+	if isIndex(dir) {
 		db, err := bolt.Open(filepath.Join(dir, "docs.db"), 0o644, &bolt.Options{Timeout: LockTimeout})
 		if err != nil {
 			if errors.Is(err, bolt.ErrTimeout) {
@@ -35,11 +42,18 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, progress fun
 			return Stats{}, fmt.Errorf("build index %s: %w", dir, err)
 		}
 		defer db.Close()
+		firstAdded, err = addedTimes(db)
+		if err != nil {
+			return Stats{}, fmt.Errorf("build index %s: %w", dir, err)
+		}
 	}
-	// Leftovers of builds that were interrupted.
+	// Leftovers of builds that were interrupted: only folders that hold
+	// nothing but what create writes.
 	if old, _ := filepath.Glob(filepath.Join(parent, base+".tmp-*")); len(old) > 0 {
 		for _, o := range old {
-			os.RemoveAll(o)
+			if onlyIndexFiles(o) {
+				os.RemoveAll(o)
+			}
 		}
 	}
 	tmp, err := os.MkdirTemp(parent, base+".tmp-")
@@ -59,6 +73,7 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, progress fun
 	if err != nil {
 		return Stats{}, err
 	}
+	x.firstAdded = firstAdded
 	st, err := x.Sync(ctx, docs, progress)
 	if cerr := x.Close(); err == nil {
 		err = cerr
@@ -99,6 +114,14 @@ func swap(tmp, dir string) error {
 // index in place is updated incrementally; a missing one, or one of another
 // format, is built afresh with Build.
 func Refresh(ctx context.Context, dir string, docs []corpus.Document, progress func(Progress)) (*Index, Stats, error) {
+	if !isIndex(dir) {
+		st, err := Build(ctx, dir, docs, progress)
+		if err != nil {
+			return nil, st, err
+		}
+		x, err := open(dir)
+		return x, st, err
+	}
 	x, err := open(dir)
 	if err == nil {
 		st, err := x.Sync(ctx, docs, progress)
@@ -108,11 +131,8 @@ func Refresh(ctx context.Context, dir string, docs []corpus.Document, progress f
 		}
 		return x, st, nil
 	}
-	if errors.Is(err, ErrLocked) {
-		return nil, Stats{}, err
-	}
-	if _, serr := os.Stat(filepath.Join(dir, "docs.db")); serr == nil && !errors.Is(err, ErrFormat) {
-		return nil, Stats{}, err // an index is there but cannot be read: do not replace it silently
+	if !errors.Is(err, ErrFormat) {
+		return nil, Stats{}, err // locked, or unreadable: never replace it silently
 	}
 	st, err := Build(ctx, dir, docs, progress)
 	if err != nil {
@@ -120,4 +140,42 @@ func Refresh(ctx context.Context, dir string, docs []corpus.Document, progress f
 	}
 	x, err = open(dir)
 	return x, st, err
+}
+
+// addedTimes reads when each document of an index was first added. A store
+// of another format yields nothing rather than an error: the times are a
+// courtesy to the digest, not needed to rebuild.
+func addedTimes(db *bolt.DB) (map[string]time.Time, error) {
+	out := make(map[string]time.Time)
+	err := db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDocs)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var r struct {
+				Added time.Time `json:"added"`
+			}
+			if json.Unmarshal(v, &r) == nil && !r.Added.IsZero() {
+				out[string(k)] = r.Added
+			}
+			return nil
+		})
+	})
+	return out, err
+}
+
+// onlyIndexFiles reports whether dir is a folder holding nothing but the
+// parts of an index (possibly half-made).
+func onlyIndexFiles(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if n := e.Name(); n != "bleve" && n != "docs.db" {
+			return false
+		}
+	}
+	return true
 }

@@ -28,7 +28,7 @@ import (
 
 // formatVersion changes whenever the mapping, the analyzer or the stored
 // records change; an index of another version is rebuilt, not misread.
-const formatVersion = "briefbot-index-3"
+const formatVersion = "briefbot-index-4"
 
 // LockTimeout is how long Open waits for another process to release the
 // index before giving up with ErrLocked.
@@ -51,6 +51,13 @@ type Index struct {
 	db    *bolt.DB
 	an    analysis.Analyzer
 	write sync.Mutex // serialises Apply
+
+	// firstAdded carries documents' first-indexed times into a rebuilt
+	// index, so a rebuild does not make the whole corpus "new" to digests.
+	firstAdded map[string]time.Time
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // record is what the document store keeps per document besides its body.
@@ -72,11 +79,48 @@ type record struct {
 // can rebuild it.
 func Open(dir string) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(dir, "docs.db")); errors.Is(err, os.ErrNotExist) {
+		if err := checkReplaceable(dir); err != nil {
+			return nil, err
+		}
 		if err := create(dir); err != nil {
 			return nil, err
 		}
 	}
 	return open(dir)
+}
+
+// isIndex reports whether dir looks like an index this package wrote.
+func isIndex(dir string) bool {
+	_, err1 := os.Stat(filepath.Join(dir, "docs.db"))
+	fi, err2 := os.Stat(filepath.Join(dir, "bleve"))
+	return err1 == nil && err2 == nil && fi.IsDir()
+}
+
+// checkReplaceable refuses a path that holds something other than an index:
+// a file, or a folder with other files in it. A mistyped --index or
+// DATA_DIR must never plant files in, or delete, someone's folder.
+func checkReplaceable(dir string) error {
+	fi, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("index %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("index %s is a file, not an index directory", dir)
+	}
+	if isIndex(dir) {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("index %s: %w", dir, err)
+	}
+	if len(entries) > 0 {
+		return fmt.Errorf("index %s is a folder with other files in it and no index; refusing to use it (choose an empty or new directory)", dir)
+	}
+	return nil
 }
 
 // ErrFormat reports an index written by another version of the bot.
@@ -113,6 +157,11 @@ func create(dir string) error {
 
 func open(dir string) (*Index, error) {
 	registerAnalysis()
+	// bbolt would create a missing file: check first, so that opening a
+	// folder that is not an index leaves it untouched.
+	if _, err := os.Stat(filepath.Join(dir, "docs.db")); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
 	// The document store is opened first: its lock makes a second process
 	// fail within LockTimeout instead of hanging on Bleve's.
 	db, err := bolt.Open(filepath.Join(dir, "docs.db"), 0o644, &bolt.Options{Timeout: LockTimeout})
@@ -157,12 +206,15 @@ func open(dir string) (*Index, error) {
 
 // Close releases the index; the directory can then be opened by another
 // process.
+// Closing twice is harmless.
 func (x *Index) Close() error {
-	err := x.bl.Close()
-	if cerr := x.db.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	x.closeOnce.Do(func() {
+		x.closeErr = x.bl.Close()
+		if err := x.db.Close(); x.closeErr == nil {
+			x.closeErr = err
+		}
+	})
+	return x.closeErr
 }
 
 // Dir is the directory the index lives in.
@@ -360,6 +412,9 @@ func (x *Index) apply(ctx context.Context, docs []corpus.Document, removed []str
 				// A document keeps the time it was first added, so the
 				// digest does not announce an edited document twice.
 				r.Added = now
+				if t, ok := x.firstAdded[r.ID]; ok && !t.IsZero() {
+					r.Added = t
+				}
 				if v := docsB.Get([]byte(r.ID)); v != nil {
 					var prev record
 					if json.Unmarshal(v, &prev) == nil && !prev.Added.IsZero() {
@@ -403,10 +458,7 @@ func splitPassageID(id string) (string, int, bool) {
 }
 
 func passageFields(d corpus.Document, p corpus.Passage) map[string]interface{} {
-	f := map[string]interface{}{
-		"text":  d.Body[p.Start:p.End],
-		"title": d.Title,
-	}
+	f := map[string]interface{}{"text": d.Body[p.Start:p.End]}
 	if p.Speaker != "" {
 		f["speaker"] = p.Speaker
 	}

@@ -592,3 +592,92 @@ func TestRawMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildRefusesNonIndexFolder(t *testing.T) {
+	dir := t.TempDir()
+	keep := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(keep, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := index.Build(context.Background(), dir, nil, nil); err == nil {
+		t.Fatal("Build replaced a folder that holds no index")
+	}
+	if b, err := os.ReadFile(keep); err != nil || string(b) != "precious" {
+		t.Fatalf("file in the folder = %q, %v; want it untouched", b, err)
+	}
+}
+
+func TestCloseTwice(t *testing.T) {
+	x, err := index.Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatalf("second Close = %v", err)
+	}
+}
+
+// A mistyped --index or DATA_DIR must leave the folder or file it names
+// exactly as it was.
+func TestRefreshLeavesNonIndexAlone(t *testing.T) {
+	docs := []corpus.Document{newDoc("a.md", "Alpha", time.Time{}, "", "The harbor reopened on Tuesday.")}
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	os.WriteFile(notes, []byte("precious"), 0o644)
+	file := filepath.Join(t.TempDir(), "afile.txt")
+	os.WriteFile(file, []byte("also precious"), 0o644)
+	for _, target := range []string{dir, file} {
+		if x, _, err := index.Refresh(context.Background(), target, docs, nil); err == nil {
+			x.Close()
+			t.Fatalf("Refresh(%s) used a path that holds no index", target)
+		}
+		if _, err := index.Open(target); err == nil {
+			t.Fatalf("Open(%s) used a path that holds no index", target)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("folder now holds %d entries, want only notes.txt", len(entries))
+	}
+	if b, _ := os.ReadFile(notes); string(b) != "precious" {
+		t.Errorf("notes.txt = %q", b)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "also precious" {
+		t.Errorf("afile.txt = %q", b)
+	}
+}
+
+// A rebuild keeps when each document was first added, so the next digest
+// does not announce the whole corpus as new.
+func TestBuildKeepsAddedTimes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	docs := []corpus.Document{newDoc("a.md", "Alpha", time.Time{}, "", "The harbor reopened on Tuesday.")}
+	if _, err := index.Build(context.Background(), dir, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	mark := time.Now()
+	time.Sleep(10 * time.Millisecond)
+	docs = append(docs, newDoc("b.md", "Beta", time.Time{}, "", "The lighthouse counted cranes."))
+	if _, err := index.Build(context.Background(), dir, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	x, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	got, err := x.AddedSince(mark)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != "b.md" {
+		var ids []string
+		for _, e := range got {
+			ids = append(ids, e.ID)
+		}
+		t.Fatalf("AddedSince(before rebuild) = %v, want only the new b.md", ids)
+	}
+}

@@ -40,11 +40,11 @@ func newMapping() *mapping.IndexMappingImpl {
 	text.Store = false
 	text.IncludeTermVectors = false
 	text.IncludeInAll = false
-	title := bleve.NewTextFieldMapping()
-	title.Analyzer = analyzerName
-	title.Store = false
-	title.IncludeTermVectors = false
-	title.IncludeInAll = false
+	speaker := bleve.NewTextFieldMapping()
+	speaker.Analyzer = analyzerName
+	speaker.Store = false
+	speaker.IncludeTermVectors = false
+	speaker.IncludeInAll = false
 	keyword := bleve.NewKeywordFieldMapping()
 	keyword.Store = false
 	keyword.IncludeInAll = false
@@ -55,8 +55,7 @@ func newMapping() *mapping.IndexMappingImpl {
 
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt("text", text)
-	dm.AddFieldMappingsAt("title", title)
-	dm.AddFieldMappingsAt("speaker", title)
+	dm.AddFieldMappingsAt("speaker", speaker)
 	dm.AddFieldMappingsAt("source", keyword)
 	dm.AddFieldMappingsAt("date", date)
 	m.DefaultMapping = dm
@@ -85,7 +84,6 @@ func (x *Index) Analyze(text string) []Token {
 // Query is a search for passages.
 type Query struct {
 	Terms       []string  // analysed terms, as from Analyze; repeated terms weigh more
-	TitleTerms  []string  // terms also matched against titles (smaller weight)
 	Since       time.Time // zero: no lower bound
 	Until       time.Time // zero: no upper bound
 	Source      string    // publisher host
@@ -128,12 +126,6 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		tq := bleve.NewTermQuery(t)
 		tq.SetField("text")
 		tq.SetBoost(weights[t])
-		should = append(should, tq)
-	}
-	for _, t := range q.TitleTerms {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField("title")
-		tq.SetBoost(0.3)
 		should = append(should, tq)
 	}
 	var top query.Query = bleve.NewDisjunctionQuery(should...)
