@@ -83,7 +83,7 @@ func Run(ctx context.Context, ans answerer, in io.Reader, out io.Writer) error {
 		q, err := answer.ParseQuestion(line)
 		if err != nil {
 			// ParseQuestion's messages are written for the person.
-			if _, err := fmt.Fprintln(out, sanitize(err.Error())); err != nil {
+			if _, err := fmt.Fprintln(out, Clean(err.Error())); err != nil {
 				return err
 			}
 			continue

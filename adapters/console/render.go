@@ -43,7 +43,7 @@ func Render(w io.Writer, a answer.Answer) {
 }
 
 func writeQuote(b *strings.Builder, q answer.Quote) {
-	for _, line := range wrap("“"+sanitize(q.Text)+"”", width-len(indent)) {
+	for _, line := range wrap("“"+Clean(q.Text)+"”", width-len(indent)) {
 		b.WriteString(indent)
 		b.WriteString(line)
 		b.WriteString("\n")
@@ -56,7 +56,7 @@ func writeQuote(b *strings.Builder, q answer.Quote) {
 		b.WriteString(line)
 		b.WriteString("\n")
 	}
-	if u := sanitize(q.URL); u != "" {
+	if u := Clean(q.URL); u != "" {
 		b.WriteString(indent)
 		b.WriteString(u)
 		b.WriteString("\n")
@@ -67,17 +67,17 @@ func writeQuote(b *strings.Builder, q answer.Quote) {
 // the document does not say.
 func citation(q answer.Quote) string {
 	var parts []string
-	if s := sanitize(q.Speaker); s != "" {
+	if s := Clean(q.Speaker); s != "" {
 		parts = append(parts, s)
 	}
-	title := sanitize(q.Title)
+	title := Clean(q.Title)
 	if title == "" {
 		title = "untitled"
 	}
 	parts = append(parts, title)
 	c := strings.Join(parts, ", ")
 	var where []string
-	if s := sanitize(q.Source); s != "" {
+	if s := Clean(q.Source); s != "" {
 		where = append(where, s)
 	}
 	if !q.Date.IsZero() {
@@ -133,11 +133,11 @@ func wrap(s string, n int) []string {
 	return lines
 }
 
-// sanitize makes untrusted text safe to print on a terminal: escape
+// Clean makes untrusted text safe to print on a terminal: escape
 // sequences (CSI, OSC and the like) are removed whole, other control
 // characters and bidirectional overrides become spaces or disappear, and
 // invalid UTF-8 is replaced.
-func sanitize(s string) string {
+func Clean(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	b.Grow(len(s))

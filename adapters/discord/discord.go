@@ -56,6 +56,7 @@ type Config struct {
 	MaxRetryWait    time.Duration // longest wait for one rate-limit retry or bucket reset (default 5s)
 	DedupeTTL       time.Duration // how long IDs are remembered (default and minimum 1h)
 	DedupeSize      int           // most IDs remembered (default 10000)
+	MaxInFlight     int           // questions answered at once; more are dropped with a warning (default 64)
 	MaxBodyBytes    int64         // HTTP interaction body limit (default 64 KiB)
 	SignatureWindow time.Duration // accepted signature timestamp skew (default 5m)
 	ReconnectDelay  time.Duration // first gateway reconnect wait, doubling to 2m (default 1s)
@@ -82,6 +83,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.DedupeTTL < time.Hour {
 		c.DedupeTTL = time.Hour
+	}
+	if c.MaxInFlight <= 0 {
+		c.MaxInFlight = 64
 	}
 	if c.DedupeSize <= 0 {
 		c.DedupeSize = 10000
@@ -115,9 +119,10 @@ type Bot struct {
 
 	disconnected chan struct{} // gateway dropped; Run reconnects
 
-	mu      sync.Mutex // guards closing and wg.Add against wg.Wait
-	closing bool
-	wg      sync.WaitGroup // in-flight answers
+	mu       sync.Mutex // guards closing, inFlight and wg.Add against wg.Wait
+	closing  bool
+	inFlight int            // tasks started by begin and not yet ended
+	wg       sync.WaitGroup // in-flight answers
 }
 
 // New checks cfg and prepares a Bot; it does not connect to anything.
@@ -298,11 +303,23 @@ func (b *Bot) begin() bool {
 	if b.closing {
 		return false
 	}
+	if b.inFlight >= b.cfg.MaxInFlight {
+		// A flood (or a slow engine) must not grow goroutines without
+		// bound; Discord shows the user that the bot did not respond.
+		b.log.Warn("too many questions in flight; dropping one", "limit", b.cfg.MaxInFlight)
+		return false
+	}
+	b.inFlight++
 	b.wg.Add(1)
 	return true
 }
 
-func (b *Bot) end() { b.wg.Done() }
+func (b *Bot) end() {
+	b.mu.Lock()
+	b.inFlight--
+	b.mu.Unlock()
+	b.wg.Done()
+}
 
 // goTracked runs f as an in-flight task. Only call it from a task that is
 // itself tracked, so the counter cannot be zero while Wait runs.

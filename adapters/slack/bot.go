@@ -171,6 +171,8 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	}
 	logger = logger.With("platform", "slack")
 
+	// Everything this adapter and slack-go log passes the redactor.
+	logger = slog.New(redacting{logger.Handler()})
 	opts := []slack.Option{
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionHTTPClient(cfg.HTTPClient),

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/briefbot/briefbot/adapters/console"
 	"github.com/briefbot/briefbot/answer"
 	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/index"
@@ -169,6 +170,7 @@ func parseWhen(s string, now time.Time, end bool) (time.Time, error) {
 
 // printDigest writes the digest as plain text for a terminal.
 func printDigest(w io.Writer, dg answer.Digest, since, until string) {
+	dg = cleanDigest(dg)
 	period := fmt.Sprintf("since %s until %s", since, until)
 	if len(dg.Stories) == 0 {
 		fmt.Fprintf(w, "Nothing new %s.\n", period)
@@ -266,4 +268,30 @@ func wrap(text string, width int) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// cleanDigest strips terminal control sequences from every field that comes
+// from a document: document text is untrusted.
+func cleanDigest(dg answer.Digest) answer.Digest {
+	link := func(ls []answer.Link) []answer.Link {
+		out := make([]answer.Link, len(ls))
+		for i, l := range ls {
+			l.Title, l.URL, l.Source = console.Clean(l.Title), console.Clean(l.URL), console.Clean(l.Source)
+			out[i] = l
+		}
+		return out
+	}
+	stories := make([]answer.Story, len(dg.Stories))
+	for i, s := range dg.Stories {
+		s.Title, s.URL, s.Source, s.Kind = console.Clean(s.Title), console.Clean(s.URL), console.Clean(s.Source), console.Clean(s.Kind)
+		qs := make([]answer.Quote, len(s.Sentences))
+		for j, q := range s.Sentences {
+			q.Text, q.Speaker = console.Clean(q.Text), console.Clean(q.Speaker)
+			qs[j] = q
+		}
+		s.Sentences, s.Also, s.Related = qs, link(s.Also), link(s.Related)
+		stories[i] = s
+	}
+	dg.Stories = stories
+	return dg
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/briefbot/briefbot/answer"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -127,5 +128,22 @@ func TestParseWhen(t *testing.T) {
 		if _, err := parseWhen(bad, now, false); err == nil {
 			t.Errorf("parseWhen(%q) succeeded, want an error", bad)
 		}
+	}
+}
+
+func TestPrintDigestStripsControlSequences(t *testing.T) {
+	dg := answer.Digest{Stories: []answer.Story{{
+		Title:     "Evil\x1b]0;pwned\x07\x1b[2J title",
+		URL:       "https://example.gov/\x1b[31mred",
+		Sentences: []answer.Quote{{Text: "Quote \x1b[1mbold\x1b[0m text.", Speaker: "MS.\x1b[5m PSAKI"}},
+		Also:      []answer.Link{{Title: "Copy\x1b[2J", URL: "https://example.org/"}},
+	}}}
+	var b strings.Builder
+	printDigest(&b, dg, "yesterday", "now")
+	if strings.ContainsRune(b.String(), '\x1b') || strings.ContainsRune(b.String(), '\x07') {
+		t.Fatalf("digest output holds control characters: %q", b.String())
+	}
+	if !strings.Contains(b.String(), "title") || !strings.Contains(b.String(), "bold") {
+		t.Fatalf("digest output lost the text: %q", b.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -89,7 +90,11 @@ func newPlatforms(env *environment, eng *answer.Engine, dig *lateDigester) (*pla
 		if p.discord, err = discordbot.New(dc, eng, env.logger.With("platform", "discord")); err != nil {
 			return nil, err
 		}
-		p.posters["discord"] = p.discord
+		if dc.BotToken != "" {
+			// Posting a digest needs the bot token; HTTP interactions alone
+			// can only answer.
+			p.posters["discord"] = p.discord
+		}
 		p.http = p.http || dc.PublicKey != ""
 	}
 	return p, nil
@@ -138,8 +143,20 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 		return err // configuration errors, before the index is opened
 	}
 
-	docs, err := loadCorpus(path, env)
-	if err != nil {
+	var docs []corpus.Document
+	if len(feeds) > 0 {
+		// Feeds fill the folder: it may start empty, but it must be a folder.
+		if fi, err := os.Stat(path); err != nil || !fi.IsDir() {
+			return fmt.Errorf("CORPUS_DIR=%s must be an existing folder when FEEDS is set", path)
+		}
+		var problems []corpus.Problem
+		if docs, problems, err = corpus.Load(path); err != nil {
+			return err
+		}
+		for _, p := range problems {
+			env.logger.Warn("skipped document", "problem", p.String())
+		}
+	} else if docs, err = loadCorpus(path, env); err != nil {
 		return err
 	}
 	dir := orDefault(*indexFlag, filepath.Join(dataDir(env), "index"))
@@ -284,6 +301,13 @@ func reindexer(path string, idx *index.Index, logger *slog.Logger) func(context.
 		}
 		for _, p := range problems {
 			logger.Warn("skipped document", "problem", p.String())
+		}
+		// A folder that suddenly looks empty (an unmounted volume, a sync
+		// tool mid-way) must not empty the index: the documents would all
+		// come back as "new" to the digest.
+		if n, _, err := idx.Count(); err == nil && n > 0 && len(docs) == 0 {
+			logger.Warn("corpus folder holds no documents; keeping the index as it is", "dir", path)
+			return
 		}
 		st, err := idx.Sync(ctx, docs, nil)
 		if err != nil {

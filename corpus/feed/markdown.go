@@ -168,11 +168,39 @@ func writeNew(dir, name string, data []byte) (string, error) {
 			return "", err
 		}
 		// Link fails if path appeared meanwhile, unlike Rename, which would replace it.
-		if err := os.Link(tmp.Name(), path); err == nil {
+		err = os.Link(tmp.Name(), path)
+		if err != nil && !errors.Is(err, fs.ErrExist) {
+			// Some file systems (SMB, some Docker Desktop mounts) have no
+			// hard links: create the file exclusively and write it in
+			// place; the folder watcher waits for files to settle.
+			err = writeExclusive(path, data)
+		}
+		if err == nil {
 			return path, nil
-		} else if !errors.Is(err, fs.ErrExist) {
-			return "", fmt.Errorf("link %s: %w", path, err)
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("write %s: %w", path, err)
 		}
 	}
 	return "", fmt.Errorf("no free file name for %s in %s", name, dir)
+}
+
+// writeExclusive creates path, failing if it exists, and writes data; a
+// failed write removes the partial file.
+func writeExclusive(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
 }
