@@ -71,9 +71,12 @@ type Scheduler struct {
 	logger       *slog.Logger
 	wake         chan struct{}
 
-	mu    sync.Mutex // serialises deliveries; guards retry and zones
-	retry map[string]retryState
-	zones map[string]*time.Location
+	mu sync.Mutex // serialises deliveries; guards zones
+	// retryMu guards retry on its own, so Unsubscribe never waits behind a
+	// delivery that is backing off.
+	retryMu sync.Mutex
+	retry   map[string]retryState
+	zones   map[string]*time.Location
 }
 
 // retryState delays the next round of a channel whose post failed.
@@ -218,7 +221,10 @@ func (s *Scheduler) tick(ctx context.Context) time.Time {
 			next = minTime(next, nextSlot(now, s.hour, s.minute, loc))
 			continue
 		}
-		if r, ok := s.retry[ch]; ok && now.Before(r.at) {
+		s.retryMu.Lock()
+		r, ok := s.retry[ch]
+		s.retryMu.Unlock()
+		if ok && now.Before(r.at) {
 			next = minTime(next, r.at)
 			continue
 		}
@@ -259,10 +265,12 @@ func (s *Scheduler) abandon(ch, date string) {
 
 // failed logs a failed delivery and holds back the channel's next round.
 func (s *Scheduler) failed(ch string, err error) {
+	s.retryMu.Lock()
 	r := s.retry[ch]
 	r.wait = min(max(2*r.wait, maxSleep), maxRetryWait)
 	r.at = s.cfg.Clock().Add(r.wait)
 	s.retry[ch] = r
+	s.retryMu.Unlock()
 	s.logger.Error("digest not posted, will retry", "channel", ch, "retry_at", r.at, "err", err)
 }
 
@@ -317,7 +325,9 @@ func (s *Scheduler) deliver(ctx context.Context, ch, date string, force bool) er
 		return s.release(ch, date, err)
 	}
 	s.logger.Info("digest posted", "channel", ch, "date", date, "since", since, "stories", len(d.Stories))
+	s.retryMu.Lock()
 	delete(s.retry, ch)
+	s.retryMu.Unlock()
 	return s.done(ch, date, until)
 }
 
@@ -416,9 +426,9 @@ func (s *Scheduler) Unsubscribe(ctx context.Context, channel string) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
+	s.retryMu.Lock()
 	delete(s.retry, channel)
-	s.mu.Unlock()
+	s.retryMu.Unlock()
 	return nil
 }
 
