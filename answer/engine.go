@@ -217,6 +217,12 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 	return ans, nil
 }
 
+// SearchTerms returns the index terms Ask searches for text: its content
+// words, stop words dropped. Benchmarks use it to time retrieval alone.
+func (e *Engine) SearchTerms(text string) []string {
+	return e.prepare(text).order
+}
+
 // questionTerms is an analysed question.
 type questionTerms struct {
 	terms map[string]float64 // stem of a content term -> weight (idf times repetitions)

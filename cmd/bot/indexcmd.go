@@ -47,7 +47,8 @@ Flags:`)
 	}
 	dir := indexDir(*indexFlag, env)
 	start := time.Now()
-	progress := progressPrinter(env.stderr, len(docs))
+	ndocs := len(docs) // docs is not used after indexing: bodies are freed as they are stored
+	progress := progressPrinter(env.stderr, ndocs)
 	var idx *index.Index
 	var st index.Stats
 	if *rebuild {
@@ -74,7 +75,7 @@ Flags:`)
 		return fmt.Errorf("index %s: %w", dir, err)
 	}
 	_, err = fmt.Fprintf(stdout, "indexed %d documents (%d added, %d updated, %d removed, %d unchanged), %d passages in %.1f s; index at %s (%.1f MB)\n",
-		len(docs), st.Added, st.Updated, st.Removed, st.Unchanged, passages, elapsed.Seconds(), dir, float64(size)/(1<<20))
+		ndocs, st.Added, st.Updated, st.Removed, st.Unchanged, passages, elapsed.Seconds(), dir, float64(size)/(1<<20))
 	return err
 }
 

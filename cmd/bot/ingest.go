@@ -54,7 +54,8 @@ Flags:`)
 		return err
 	}
 	idxDir := orDefault(*indexFlag, filepath.Join(dataDir(env), "index"))
-	idx, st, err := index.Refresh(ctx, idxDir, docs, progressPrinter(env.stderr, len(docs)))
+	ndocs := len(docs)
+	idx, st, err := index.Refresh(ctx, idxDir, docs, progressPrinter(env.stderr, ndocs))
 	if errors.Is(err, index.ErrLocked) {
 		fmt.Fprintln(stdout, "the running bot has the index open; it indexes the new file within seconds")
 		return nil
@@ -63,6 +64,6 @@ Flags:`)
 		return explainIndexErr(err, idxDir)
 	}
 	defer idx.Close()
-	fmt.Fprintf(stdout, "indexed: %d added, %d updated (%d documents in all)\n", st.Added, st.Updated, len(docs))
+	fmt.Fprintf(stdout, "indexed: %d added, %d updated (%d documents in all)\n", st.Added, st.Updated, ndocs)
 	return nil
 }

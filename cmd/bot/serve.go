@@ -160,12 +160,15 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 		return err
 	}
 	dir := orDefault(*indexFlag, filepath.Join(dataDir(env), "index"))
-	idx, st, err := index.Refresh(ctx, dir, docs, progressPrinter(env.stderr, len(docs)))
+	// docs is not used after Refresh, so the index can let each body go
+	// once it is stored: peak memory stays near one corpus, not two.
+	ndocs := len(docs)
+	idx, st, err := index.Refresh(ctx, dir, docs, progressPrinter(env.stderr, ndocs))
 	if err != nil {
 		return explainIndexErr(err, dir)
 	}
 	defer idx.Close()
-	env.logger.Info("index ready", "dir", dir, "documents", len(docs), "added", st.Added, "updated", st.Updated, "removed", st.Removed)
+	env.logger.Info("index ready", "dir", dir, "documents", ndocs, "added", st.Added, "updated", st.Updated, "removed", st.Removed)
 	eng := answer.New(idx)
 	p, err := newPlatforms(env, eng, dig)
 	if err != nil {

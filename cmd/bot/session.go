@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/briefbot/briefbot/answer"
-	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
 )
 
@@ -15,7 +14,6 @@ import (
 // over it: what ask and chat share. The index stays open (and locked) until
 // Close.
 type session struct {
-	docs  []corpus.Document
 	idx   *index.Index
 	eng   *answer.Engine
 	stats index.Stats // what the refresh changed
@@ -36,7 +34,7 @@ func openSession(ctx context.Context, env *environment, corpusFlag, indexFlag st
 	}
 	env.logger.Debug("index ready", "dir", dir, "docs", len(docs),
 		"added", st.Added, "updated", st.Updated, "removed", st.Removed, "unchanged", st.Unchanged)
-	return &session{docs: docs, idx: idx, eng: answer.New(idx), stats: st}, nil
+	return &session{idx: idx, eng: answer.New(idx), stats: st}, nil
 }
 
 // Close releases the index for other processes.
