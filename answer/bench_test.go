@@ -67,7 +67,9 @@ func BenchmarkAsk(b *testing.B) {
 // briefingRoomCorpus is where the full Briefing Room corpus is looked
 // for: $BRIEFBOT_BENCH_CORPUS, the shared checkout, or /tmp/wh.
 func briefingRoomCorpus() string {
-	for _, p := range []string{os.Getenv("BRIEFBOT_BENCH_CORPUS"), "../../shared/corpus", "../shared/corpus", "/tmp/wh"} {
+	// ../shared/corpus holds the corpus as a tarball, not as files: unpack
+	// it (see BENCHMARKS.md) and point BRIEFBOT_BENCH_CORPUS at the folder.
+	for _, p := range []string{os.Getenv("BRIEFBOT_BENCH_CORPUS"), "/tmp/wh"} {
 		if p == "" {
 			continue
 		}
@@ -84,11 +86,14 @@ func briefingRoomCorpus() string {
 func BenchmarkAskBriefingRoom(b *testing.B) {
 	dir := briefingRoomCorpus()
 	if dir == "" {
-		b.Skip("Briefing Room corpus not found: set BRIEFBOT_BENCH_CORPUS or unpack it in ../shared/corpus or /tmp/wh")
+		b.Skip("Briefing Room corpus not found: unpack ../shared/corpus/wh-briefing-room-2021-2026.tar.gz into /tmp/wh or set BRIEFBOT_BENCH_CORPUS")
 	}
 	docs, _, err := corpus.Load(dir)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if len(docs) < 1000 {
+		b.Fatalf("%s holds %d documents; want the unpacked Briefing Room corpus (about 14,000)", dir, len(docs))
 	}
 	benchAsk(b, benchEngine(b, docs), []string{
 		"Will the US send troops to Ukraine?",

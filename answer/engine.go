@@ -36,7 +36,7 @@ const (
 	maxQuoteSentences = 3
 	maxQuoteBytes     = 600
 	maxQuotes         = 3
-	candidatePassages = 40
+	candidatePassages = 25
 )
 
 // noAnswerBelow is the confidence under which the engine says the corpus
