@@ -14,7 +14,6 @@ import (
 
 	"github.com/briefbot/briefbot/adapters/console"
 	"github.com/briefbot/briefbot/answer"
-	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/index"
 )
 
@@ -117,19 +116,11 @@ func postDigestNow(ctx context.Context, env *environment, eng *answer.Engine) er
 	if err != nil {
 		return err
 	}
-	p, err := newPlatforms(env, eng, &lateDigester{})
-	if err != nil {
-		return err
-	}
-	store, err := digest.Open(filepath.Join(dataDir(env), "digest.db"))
+	_, store, sched, err := newScheduler(env, eng, dcfg, &lateDigester{})
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	sched, err := digest.New(dcfg, store, eng, p.posters, env.logger.With("component", "digest"))
-	if err != nil {
-		return err
-	}
 	return sched.PostNow(ctx)
 }
 

@@ -61,6 +61,27 @@ func (l *lateDigester) Now(ctx context.Context, channel string) (answer.Digest, 
 	return l.s.Now(ctx, channel)
 }
 
+// newScheduler builds the configured platforms and the digest scheduler
+// that posts through them, with its store in DATA_DIR, and points dig at
+// the scheduler. The caller closes the store.
+func newScheduler(env *environment, eng *answer.Engine, dcfg digest.Config, dig *lateDigester) (*platforms, *digest.Store, *digest.Scheduler, error) {
+	p, err := newPlatforms(env, eng, dig)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	store, err := digest.Open(filepath.Join(dataDir(env), "digest.db"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sched, err := digest.New(dcfg, store, eng, p.posters, env.logger.With("component", "digest"))
+	if err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
+	dig.s = sched
+	return p, store, sched, nil
+}
+
 // newPlatforms builds the adapters configured in the environment; none
 // configured is an error that names the variables to set.
 func newPlatforms(env *environment, eng *answer.Engine, dig *lateDigester) (*platforms, error) {
@@ -170,20 +191,11 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 	defer idx.Close()
 	env.logger.Info("index ready", "dir", dir, "documents", ndocs, "added", st.Added, "updated", st.Updated, "removed", st.Removed)
 	eng := answer.New(idx)
-	p, err := newPlatforms(env, eng, dig)
-	if err != nil {
-		return err
-	}
-	store, err := digest.Open(filepath.Join(dataDir(env), "digest.db"))
+	p, store, sched, err := newScheduler(env, eng, dcfg, dig)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	sched, err := digest.New(dcfg, store, eng, p.posters, env.logger.With("component", "digest"))
-	if err != nil {
-		return err
-	}
-	dig.s = sched
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
