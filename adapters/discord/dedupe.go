@@ -59,9 +59,3 @@ func (d *dedupe) forgetOldest() {
 		d.order = append([]string(nil), d.order...)
 	}
 }
-
-func (d *dedupe) len() int {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return len(d.seen)
-}

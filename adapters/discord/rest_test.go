@@ -151,3 +151,10 @@ func TestDedupe(t *testing.T) {
 		t.Errorf("len = %d, want at most 3", n)
 	}
 }
+
+// len reports how many IDs d remembers, for the memory-bound test.
+func (d *dedupe) len() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.seen)
+}
