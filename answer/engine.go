@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
@@ -37,15 +39,14 @@ const (
 	maxQuoteBytes     = 600
 	maxQuotes         = 3
 	candidatePassages = 25
+	minQuoteRatio     = 0.5 // a second or third quote scores at least this share of the first
 )
 
-// noAnswerBelow is the confidence under which the engine says the corpus
-// does not answer. Confidence combines the share of the question's term
-// weight found in the best sentence, what its neighbours and the question
-// it answers add, and how many of the question's word pairs it keeps
-// together, scaled to 0..1. The threshold was calibrated on the SQuAD dev
-// questions: it keeps about 95% of answerable questions answered.
-const noAnswerBelow = 0.29
+// noAnswerBelow is the confidence (see features.confidence) under which
+// the engine says the corpus does not answer. On the SQuAD questions it
+// keeps about 97% of the answerable questions answered and declines about
+// 83% of the questions about articles the corpus does not hold.
+const noAnswerBelow = 0.62
 
 // ErrEmptyQuestion is returned for a question with no searchable words.
 var ErrEmptyQuestion = errors.New("the question has no words to search for; try asking in a full sentence")
@@ -55,9 +56,71 @@ var ErrEmptyQuestion = errors.New("the question has no words to search for; try 
 func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 	start := time.Now()
 	ans := Answer{Question: q}
+	r, err := e.rank(ctx, q, false)
+	if err != nil {
+		return ans, err
+	}
+	cands := r.cands
+	if len(r.hits) == 0 {
+		ans.NoAnswer = true
+		ans.Took = time.Since(start)
+		return ans, nil
+	}
+	if len(cands) == 0 || cands[0].confidence < noAnswerBelow {
+		ans.NoAnswer = true
+		if len(cands) > 0 {
+			ans.Confidence = cands[0].confidence
+		}
+		ans.Related = e.related(r.hits, r.doc)
+		ans.Took = time.Since(start)
+		return ans, nil
+	}
+	ans.Confidence = cands[0].confidence
+	// Each quote is a sentence and the neighbours that complete it; a
+	// sentence already quoted is not quoted again, and a near-duplicate of
+	// a quote (the same statement in another release) is skipped.
+	type sentence struct {
+		doc     *corpus.Document
+		passage int
+		i       int
+	}
+	quoted := make(map[sentence]bool)
+	var picked []*candidate
+	for _, c := range cands {
+		if len(picked) == maxQuotes || len(picked) > 0 && c.score < minQuoteRatio*cands[0].score {
+			break
+		}
+		if quoted[sentence{c.doc, c.passage, c.i}] || e.similarToAny(c, picked) {
+			continue
+		}
+		q, lo, hi := e.quote(c, cands, func(i int) bool { return quoted[sentence{c.doc, c.passage, i}] })
+		for i := lo; i <= hi; i++ {
+			quoted[sentence{c.doc, c.passage, i}] = true
+		}
+		picked = append(picked, c)
+		ans.Quotes = append(ans.Quotes, q)
+	}
+	ans.Took = time.Since(start)
+	return ans, nil
+}
+
+// ranked is a question's candidate sentences, best first.
+type ranked struct {
+	qs    questionTerms
+	hits  []index.Hit
+	cands []*candidate
+	doc   func(string) (*corpus.Document, error)
+}
+
+// rank retrieves passages for q and scores their sentences. With all set,
+// every candidate gets every feature (for analysis); otherwise the costly
+// answer-type cues go only to sentences that can still reach the top.
+func (e *Engine) rank(ctx context.Context, q Question, all bool) (ranked, error) {
+	var r ranked
 	qs := e.prepare(q.Text)
+	r.qs = qs
 	if len(qs.terms) == 0 {
-		return ans, ErrEmptyQuestion
+		return r, ErrEmptyQuestion
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
@@ -70,15 +133,11 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 		Size:    candidatePassages,
 	})
 	if err != nil {
-		return ans, err
+		return r, err
 	}
-	if len(hits) == 0 {
-		ans.NoAnswer = true
-		ans.Took = time.Since(start)
-		return ans, nil
-	}
+	r.hits = hits
 	docs := make(map[string]*corpus.Document)
-	doc := func(id string) (*corpus.Document, error) {
+	r.doc = func(id string) (*corpus.Document, error) {
 		if d, ok := docs[id]; ok {
 			return d, nil
 		}
@@ -89,14 +148,18 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 		docs[id] = &d
 		return &d, nil
 	}
+	if len(hits) == 0 {
+		return r, nil
+	}
 	var cands []*candidate
 	seen := make(map[string]bool)
 	titles := make(map[string]map[string]bool)
+	titleNames := make(map[string]uint64)
 	maxHit := hits[0].Score
 	for rank, h := range hits {
-		d, err := doc(h.DocID)
+		d, err := r.doc(h.DocID)
 		if err != nil {
-			return ans, err
+			return r, err
 		}
 		if h.Passage >= len(d.Passages) {
 			continue
@@ -120,10 +183,14 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 		title, ok := titles[d.ID]
 		if !ok {
 			title = make(map[string]bool)
+			var seq []string
 			for _, t := range e.idx.Analyze(d.Title) {
-				title[index.Stem(t.Term)] = true
+				st := index.Stem(t.Term)
+				title[st] = true
+				seq = append(seq, st)
 			}
 			titles[d.ID] = title
+			titleNames[d.ID] = namesIn(qs.names, seq)
 		}
 		cands = append(cands, e.score(qs, d, p, title, hitScore, rank)...)
 	}
@@ -149,7 +216,12 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 			}
 		}
 	}
+	docNames := make(map[*corpus.Document]uint64)
+	for _, c := range cands {
+		docNames[c.doc] |= c.names | titleNames[c.doc.ID]
+	}
 	docCov := make(map[*corpus.Document]float64, len(docTerms))
+	docCaps := make(map[*corpus.Document]float64, len(docTerms))
 	for d, m := range docTerms {
 		var w float64
 		for _, t := range qs.uniq {
@@ -158,9 +230,27 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 			}
 		}
 		docCov[d] = w / qs.total
+		if qs.namesTotal > 0 {
+			var nw float64
+			for k, n := range qs.names {
+				if docNames[d]&(1<<k) != 0 {
+					nw += n.weight
+				}
+			}
+			docCaps[d] = nw / qs.namesTotal
+		}
 	}
 	for _, c := range cands {
-		c.score += wDoc * docCov[c.doc]
+		c.f[fDoc] = docCov[c.doc]
+		c.f[fDocCaps] = docCaps[c.doc]
+		// A question that names people, places or things the document
+		// never mentions is about something else.
+		var missing float64
+		if qs.namesTotal > 0 {
+			missing = math.Min(1, qs.namesTotal/qs.total) * (1 - docCaps[c.doc])
+		}
+		c.confidence = c.f.confidence(missing)
+		c.score = c.f.score(qs.kind)
 	}
 	// The answer-type cues (regular expressions over the text) are the
 	// costly part of scoring; only sentences that can still reach the top
@@ -169,9 +259,11 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 	for _, c := range cands {
 		best = math.Max(best, c.score)
 	}
+	tw := typeWeights[qs.kind]
 	for _, c := range cands {
-		if c.score >= best-maxBonus-maxPenalty {
-			c.score += answerBonus(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
+		if all || c.score >= best-tw[0]+tw[1] {
+			c.f[fTypeYes], c.f[fTypeNo] = answerType(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
+			c.score = c.f.score(qs.kind)
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -187,34 +279,8 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 		}
 		return a.i < b.i
 	})
-	if len(cands) == 0 || cands[0].confidence < noAnswerBelow {
-		ans.NoAnswer = true
-		if len(cands) > 0 {
-			ans.Confidence = cands[0].confidence
-		}
-		ans.Related = e.related(hits, doc)
-		ans.Took = time.Since(start)
-		return ans, nil
-	}
-	ans.Confidence = cands[0].confidence
-	var picked []*candidate
-	for _, c := range cands {
-		if len(picked) == maxQuotes {
-			break
-		}
-		if c.score < 0.5*cands[0].score || c.confidence < noAnswerBelow {
-			break
-		}
-		if e.overlapsAny(c, picked) {
-			continue
-		}
-		picked = append(picked, c)
-	}
-	for _, c := range picked {
-		ans.Quotes = append(ans.Quotes, e.quote(c, cands))
-	}
-	ans.Took = time.Since(start)
-	return ans, nil
+	r.cands = cands
+	return r, nil
 }
 
 // SearchTerms returns the index terms Ask searches for text: its content
@@ -225,13 +291,15 @@ func (e *Engine) SearchTerms(text string) []string {
 
 // questionTerms is an analysed question.
 type questionTerms struct {
-	terms map[string]float64 // stem of a content term -> weight (idf times repetitions)
-	order []string           // content terms in question order, repeated as asked
-	total float64            // sum of weights
-	all   map[string]bool    // every analysed term of the question, stop words included
-	kind  answerKind
-	pairs [][2]string // consecutive content terms of the question
-	uniq  []string    // distinct content terms, sorted: sums over them are reproducible
+	terms      map[string]float64 // stem of a content term -> weight (idf times repetitions)
+	order      []string           // content terms in question order, repeated as asked
+	total      float64            // sum of weights
+	all        map[string]bool    // every analysed term of the question, stop words included
+	kind       answerKind
+	pairs      [][2]string // consecutive content terms of the question
+	uniq       []string    // distinct content terms, sorted: sums over them are reproducible
+	names      []name      // the names the question mentions
+	namesTotal float64     // their weight
 }
 
 func (e *Engine) prepare(text string) questionTerms {
@@ -284,7 +352,71 @@ func (e *Engine) prepare(text string) questionTerms {
 	for _, st := range qs.uniq {
 		qs.total += qs.terms[st]
 	}
+	// Names: runs of words capitalised inside the question, not at its
+	// start ("Doctor Who", "Summer Theatre", "Tesla").
+	var run []string
+	flush := func() {
+		var w float64
+		seen := make(map[string]bool)
+		for _, st := range run {
+			if !seen[st] {
+				seen[st] = true
+				w += qs.terms[st]
+			}
+		}
+		if w > 0 && len(qs.names) < maxNames {
+			qs.names = append(qs.names, name{stems: run, weight: w})
+			qs.namesTotal += w
+		}
+		run = nil
+	}
+	for i, w := range strings.Fields(text) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if i == 0 || !unicode.IsUpper(r) {
+			flush()
+			continue
+		}
+		for _, t := range e.idx.Analyze(w) {
+			run = append(run, index.Stem(t.Term))
+		}
+		if strings.ContainsAny(w[len(w)-1:], ",.;:?!)\"”") {
+			flush()
+		}
+	}
+	flush()
 	return qs
+}
+
+// name is a run of capitalised words in a question: stems of all its
+// words, stop words included, and the weight of its content words.
+type name struct {
+	stems  []string
+	weight float64
+}
+
+// maxNames bounds the names of a question that are looked for (a bit set).
+const maxNames = 64
+
+// namesIn returns the set of names whose words stand together, in order,
+// in seq.
+func namesIn(names []name, seq []string) uint64 {
+	var found uint64
+	for k, n := range names {
+		for i := 0; i+len(n.stems) <= len(seq); i++ {
+			ok := true
+			for j, st := range n.stems {
+				if seq[i+j] != st {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				found |= 1 << k
+				break
+			}
+		}
+	}
+	return found
 }
 
 func hasLetterOrDigit(s string) bool {
@@ -303,10 +435,12 @@ type candidate struct {
 	sents      []span // all sentences of the passage (body offsets)
 	i          int    // this sentence
 	terms      []map[string]int
+	f          features
 	score      float64
 	confidence float64
 	content    map[string]bool // content terms of this sentence, for diversity; see contentTerms
 	phrase     float64         // share of the question's word pairs found together
+	names      uint64          // the question's names its passage holds (bit k: qs.names[k])
 }
 
 // pairCoverage is the weighted share of the question's consecutive content
@@ -345,20 +479,10 @@ func pairCoverage(qs questionTerms, seq []string) float64 {
 	return got / all
 }
 
-// Weights of a sentence's score. They sit on a plateau: on the SQuAD dev
-// questions, moving any of them by half changes hit@1 by under a point.
-const (
-	wMatch  = 1.0  // the sentence's own BM25 match
-	wCtx    = 0.5  // question words in its neighbours, its Q turn, its title
-	wHit    = 0.25 // the passage's retrieval score
-	wPhrase = 0.3  // question word pairs kept together
-	wDoc    = 0.3  // the document's retrieved passages cover the question
-)
-
 // A quote grows by a neighbouring sentence when it is shorter than
 // wideShort bytes or the neighbour scores at least wideRatio of it.
 const (
-	wideShort = 150
+	wideShort = 200
 	wideRatio = 0.5
 )
 
@@ -389,12 +513,14 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		terms[i] = make(map[string]int)
 	}
 	k := 0
+	all := make([]string, 0, len(toks))
 	for _, t := range toks {
 		at := t.Start + ps.Start
 		for k < len(sents)-1 && at >= sents[k].End {
 			k++
 		}
 		st := index.Stem(t.Term)
+		all = append(all, st)
 		terms[k][st]++
 		if !e.stop[t.Term] {
 			seqs[k] = append(seqs[k], st)
@@ -415,9 +541,10 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 			passageTerms[t] += n
 		}
 	}
+	names := namesIn(qs.names, all)
 	out := make([]*candidate, 0, len(sents))
 	for i := range sents {
-		var match, covered, near float64
+		var match, covered, adj, pass, ttl float64
 		for _, t := range qs.uniq {
 			w := qs.terms[t]
 			tf := float64(terms[i][t])
@@ -430,40 +557,48 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 			// Words of the question found around the sentence support it.
 			switch {
 			case i > 0 && terms[i-1][t] > 0, i+1 < len(sents) && terms[i+1][t] > 0:
-				near += 0.6 * w
+				adj += w
 			case passageTerms[t] > 0, context[t]:
-				near += 0.45 * w
+				pass += w
 			case title[t]:
-				near += 0.35 * w
+				ttl += w
 			}
 		}
 		if covered == 0 {
 			continue
 		}
-		match /= qs.total * (bm25K1 + 1)
-		cov := covered / qs.total
-		ctxCov := near / qs.total
-		phrase := pairCoverage(qs, seqs[i])
-		s := wMatch*match + wCtx*ctxCov + wHit*hitScore + wPhrase*phrase
+		c := &candidate{doc: d, passage: p, sents: sents, i: i, terms: terms, names: names}
+		f := &c.f
+		f[fMatch] = match / (qs.total * (bm25K1 + 1))
+		f[fCov] = covered / qs.total
+		f[fAdj] = adj / qs.total
+		f[fPass] = pass / qs.total
+		f[fTitle] = ttl / qs.total
+		f[fHit] = hitScore
+		c.phrase = pairCoverage(qs, seqs[i])
+		f[fPhrase] = c.phrase
 		if lens[i] < 5 {
-			s -= 0.3 // "Thank you." and the like
+			f[fShort] = 1 // "Thank you." and the like
 		}
-		s -= 0.002 * float64(rank)
-		out = append(out, &candidate{
-			doc: d, passage: p, sents: sents, i: i, terms: terms,
-			score: s, confidence: math.Min(1, (cov+0.7*ctxCov+0.5*phrase)/1.375), phrase: phrase,
-		})
+		f[fRank] = float64(rank)
+		novel := 0
+		for _, t := range seqs[i] {
+			if _, ok := qs.terms[t]; !ok {
+				novel++
+			}
+		}
+		if novel == 0 {
+			f[fNoNew] = 1
+		}
+		out = append(out, c)
 	}
 	return out
 }
 
-// overlapsAny reports whether c quotes the same thing as one already picked:
-// the same sentence, an overlapping span, or a near-duplicate wording.
-func (e *Engine) overlapsAny(c *candidate, picked []*candidate) bool {
+// similarToAny reports whether c says nearly what a quote already picked
+// says: most of its content words are the same.
+func (e *Engine) similarToAny(c *candidate, picked []*candidate) bool {
 	for _, p := range picked {
-		if p.doc.ID == c.doc.ID && p.passage == c.passage && abs(p.i-c.i) <= 1 {
-			return true
-		}
 		if jaccard(e.contentTerms(p), e.contentTerms(c)) > 0.6 {
 			return true
 		}
@@ -506,9 +641,10 @@ func jaccard(a, b map[string]bool) float64 {
 
 // quote builds the quote for c: its sentence, widened by a neighbour when
 // the sentence alone is too short to stand on its own or the neighbour
-// answers too.
-func (e *Engine) quote(c *candidate, all []*candidate) Quote {
-	lo, hi := c.i, c.i
+// answers too, but never into a sentence already quoted (taken). It also
+// returns the first and last sentence it spans.
+func (e *Engine) quote(c *candidate, all []*candidate, taken func(i int) bool) (q Quote, lo, hi int) {
+	lo, hi = c.i, c.i
 	scoreOf := make(map[int]float64)
 	for _, o := range all {
 		if o.doc == c.doc && o.passage == c.passage {
@@ -516,19 +652,25 @@ func (e *Engine) quote(c *candidate, all []*candidate) Quote {
 		}
 	}
 	size := func(a, b int) int { return c.sents[b].End - c.sents[a].Start }
+	wants := func(i int) bool {
+		return !taken(i) && (size(lo, hi) < wideShort || scoreOf[i] >= wideRatio*c.score)
+	}
 	for hi-lo+1 < maxQuoteSentences {
-		short := size(lo, hi) < wideShort
 		next, prev := hi+1, lo-1
 		switch {
-		case next < len(c.sents) && (short || scoreOf[next] >= wideRatio*c.score) && size(lo, next) <= maxQuoteBytes:
+		case next < len(c.sents) && wants(next) && size(lo, next) <= maxQuoteBytes:
 			hi = next
-		case prev >= 0 && (short || scoreOf[prev] >= wideRatio*c.score) && size(prev, hi) <= maxQuoteBytes:
+		case prev >= 0 && wants(prev) && size(prev, hi) <= maxQuoteBytes:
 			lo = prev
 		default:
-			goto done
+			return e.quoteSpan(c, lo, hi), lo, hi
 		}
 	}
-done:
+	return e.quoteSpan(c, lo, hi), lo, hi
+}
+
+// quoteSpan cites sentences lo..hi of c's passage, cut to maxQuoteBytes.
+func (e *Engine) quoteSpan(c *candidate, lo, hi int) Quote {
 	start, end := c.sents[lo].Start, c.sents[hi].End
 	if end-start > maxQuoteBytes {
 		end = cutAtWord(c.doc.Body, start, start+maxQuoteBytes)

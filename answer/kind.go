@@ -45,47 +45,36 @@ func classify(q string) answerKind {
 
 var (
 	reNumber = regexp.MustCompile(`\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozen|dozens|half|percent)\b`)
-	reTime   = regexp.MustCompile(`(?i)\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|aug|sept|oct|nov|dec)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight)\b|\b(century|decade|weeks?|months?|years?|days?|hours?) (ago|later|earlier|before|after)\b|\b(next|last|this|early|late|mid)[- ](week|month|year|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b|\b\d{1,2}(:\d\d)? ?(a\.m\.|p\.m\.)|\b(since|until|before|after|during|by) (the )?\d`)
+	reTime   = regexp.MustCompile(`(?i)\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|aug|sept|oct|nov|dec)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight)\b|\b(century|decade|weeks?|months?|years?|days?|hours?) (ago|later|earlier|before|after|following)\b|\b(next|last|this|early|late|mid)[- ](week|month|year|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b|\b\d{1,2}(:\d\d)? ?(a\.m\.|p\.m\.)|\b(since|until|before|after|during|by) (the )?\d`)
 	reNegate = regexp.MustCompile(`(?i)\b(not|no|never|n't|nor|neither|won't|cannot)\b`)
 	rePlace  = regexp.MustCompile(`\b(in|at|from|to|near|across|outside|inside) (the )?[A-Z]`)
 )
 
-// Bounds of answerBonus.
-const (
-	maxBonus   = 0.2
-	maxPenalty = 0.1
-)
-
-// answerBonus rewards a sentence that holds the kind of thing the question
-// asks for and that the question does not already contain: a number for
-// "how many", a date for "when", a name for "who", a place for "where".
-func answerBonus(qs questionTerms, sentence string) float64 {
+// answerType reports whether a sentence holds the kind of thing the
+// question asks for and the question does not already contain (a number
+// for "how many", a date for "when", a name for "who", a place for
+// "where", a negation for a yes-or-no question), as yes = 1, or lacks it
+// where that counts against it, as no = 1.
+func answerType(qs questionTerms, sentence string) (yes, no float64) {
+	var has bool
 	switch qs.kind {
 	case kindNumber:
-		if hasNew(sentence, reNumber, qs) {
-			return 0.2
-		}
-		return -0.1
+		has = hasNew(sentence, reNumber, qs)
 	case kindTime:
-		if hasNew(sentence, reTime, qs) {
-			return 0.2
-		}
-		return -0.1
+		has = hasNew(sentence, reTime, qs)
 	case kindPerson:
-		if hasNewName(sentence, qs) {
-			return 0.15
-		}
-		return -0.05
+		has = hasNewName(sentence, qs)
 	case kindPlace:
-		if rePlace.MatchString(sentence) || hasNewName(sentence, qs) {
-			return 0.1
-		}
+		has = rePlace.MatchString(sentence) || hasNewName(sentence, qs)
 	case kindYesNo:
-		if reNegate.MatchString(sentence) {
-			return 0.03
-		}
+		has = reNegate.MatchString(sentence)
+	default:
+		return 0, 0
 	}
-	return 0
+	if has {
+		return 1, 0
+	}
+	return 0, 1
 }
 
 // hasNew reports whether re matches text the question does not contain.
