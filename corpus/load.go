@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path"
 	"path/filepath"
@@ -20,29 +21,22 @@ import (
 // maxFileSize bounds a single text document; larger files are reported.
 const maxFileSize = 64 << 20
 
+// jsonlChunk is how many JSONL lines make one unit of parallel parsing.
+const jsonlChunk = 512
+
 // Load loads the corpus at root: a directory (walked recursively for .md,
 // .markdown, .txt and .jsonl files, skipping hidden names and other files
 // such as rss.xml or LICENSE) or a single file (JSONL when it ends in
 // .jsonl, otherwise one text document). Malformed or unreadable documents
 // are skipped and returned as Problems whose File is an OS path; the error
-// reports only a missing or unreadable root.
+// reports only a missing or unreadable root. Load holds the whole corpus in
+// memory; List reads it a few files at a time.
 func Load(root string) ([]Document, []Problem, error) {
-	info, err := os.Stat(root)
+	files, err := List(root)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load corpus: %w", err)
+		return nil, nil, err
 	}
-	dir, base := root, "."
-	if !info.IsDir() {
-		dir, base = filepath.Dir(root), filepath.Base(root)
-	}
-	docs, probs, err := LoadFS(os.DirFS(dir), base)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load corpus %s: %w", root, err)
-	}
-	for i := range probs {
-		probs[i].File = filepath.Join(dir, filepath.FromSlash(probs[i].File))
-	}
-	return docs, probs, nil
+	return files.collect()
 }
 
 // LoadFS is Load for a file system, such as Sample(). root names a
@@ -51,76 +45,280 @@ func Load(root string) ([]Document, []Problem, error) {
 // parsed in parallel, so fsys must be safe for concurrent use (os.DirFS,
 // embed.FS and fstest.MapFS are); the result is in lexical file order.
 func LoadFS(fsys fs.FS, root string) ([]Document, []Problem, error) {
-	info, err := fs.Stat(fsys, root)
+	files, err := ListFS(fsys, root)
 	if err != nil {
 		return nil, nil, err
 	}
-	var files []loaded // name, rel and walk problems, in lexical order
-	if !info.IsDir() {
-		files = append(files, loaded{name: root, rel: path.Base(root)})
-	} else {
-		err = fs.WalkDir(fsys, root, func(name string, d fs.DirEntry, err error) error {
-			switch {
-			case err != nil && name == root:
-				return err
-			case err != nil:
-				files = append(files, loaded{probs: []Problem{problem(name, 0, err)}})
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-			case name != root && strings.HasPrefix(d.Name(), "."):
-				if d.IsDir() {
-					return fs.SkipDir
-				}
-			case !d.IsDir() && wanted(name):
-				rel := strings.TrimPrefix(name[len(root):], "/")
-				if root == "." {
-					rel = name
-				}
-				files = append(files, loaded{name: name, rel: rel})
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-	}
+	return files.collect()
+}
 
-	// Parse on every core: reading and parsing dominate, merging is cheap.
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for i := range next {
-				files[i].load(fsys)
-			}
-		})
-	}
-	for i := range files {
-		if files[i].name != "" {
-			next <- i
-		}
-	}
-	close(next)
-	wg.Wait()
-
+func (c *Files) collect() ([]Document, []Problem, error) {
 	var docs []Document
-	var probs []Problem
-	seen := make(map[string]bool)
-	for _, f := range files {
-		n := len(probs)
-		probs = append(probs, f.probs...)
-		for i, doc := range f.docs {
-			if seen[doc.ID] {
-				probs = append(probs, Problem{File: f.name, Line: f.lines[i], Reason: fmt.Sprintf("duplicate id %q", doc.ID)})
-				continue
-			}
-			seen[doc.ID] = true
-			docs = append(docs, doc)
-		}
-		slices.SortStableFunc(probs[n:], func(a, b Problem) int { return a.Line - b.Line })
+	for d := range c.Documents() {
+		docs = append(docs, d)
 	}
-	return docs, probs, nil
+	return docs, c.Problems(), nil
+}
+
+// Files is a corpus whose files have been found but not yet read. Its
+// documents are read and parsed as they are iterated, a few files ahead of
+// the consumer, so a large corpus can be indexed without ever being held in
+// memory whole. A Files is not safe for concurrent use.
+type Files struct {
+	fsys  fs.FS
+	dir   string   // OS directory fsys is rooted at, for Problem.File; "" for ListFS
+	files []loaded // in lexical order; walk problems are entries with no name
+	jsonl int      // how many of files are JSONL
+
+	probs []Problem // of the last iteration
+	count int       // documents the last iteration yielded
+}
+
+// List finds the files of the corpus at root (see Load) without reading
+// them. The error reports only a missing or unreadable root.
+func List(root string) (*Files, error) {
+	info, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus: %w", err)
+	}
+	dir, base := root, "."
+	if !info.IsDir() {
+		dir, base = filepath.Dir(root), filepath.Base(root)
+	}
+	files, err := ListFS(os.DirFS(dir), base)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", root, err)
+	}
+	files.dir = dir
+	return files, nil
+}
+
+// ListFS is List for a file system, with the naming of LoadFS.
+func ListFS(fsys fs.FS, root string) (*Files, error) {
+	info, err := fs.Stat(fsys, root)
+	if err != nil {
+		return nil, err
+	}
+	c := &Files{fsys: fsys}
+	add := func(f loaded) {
+		c.files = append(c.files, f)
+		if f.isJSONL() {
+			c.jsonl++
+		}
+	}
+	if !info.IsDir() {
+		add(loaded{name: root, rel: path.Base(root)})
+		return c, nil
+	}
+	err = fs.WalkDir(fsys, root, func(name string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil && name == root:
+			return err
+		case err != nil:
+			add(loaded{probs: []Problem{problem(name, 0, err)}})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+		case name != root && strings.HasPrefix(d.Name(), "."):
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+		case !d.IsDir() && wanted(name):
+			rel := strings.TrimPrefix(name[len(root):], "/")
+			if root == "." {
+				rel = name
+			}
+			add(loaded{name: name, rel: rel})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Files returns the number of files to read.
+func (c *Files) Files() int { return len(c.files) }
+
+// Estimate returns how many documents the corpus probably holds, for
+// progress reports: one per text file, and one per line of a JSONL file
+// (counted without parsing).
+func (c *Files) Estimate() int {
+	n := 0
+	for _, f := range c.files {
+		switch {
+		case f.name == "":
+		case f.isJSONL():
+			n += countLines(c.fsys, f.name)
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// countLines counts the lines of a file, 0 when it cannot be read.
+func countLines(fsys fs.FS, name string) int {
+	file, err := fsys.Open(name)
+	if err != nil {
+		return 0
+	}
+	defer file.Close()
+	n, last := 0, byte('\n')
+	buf := make([]byte, 64<<10)
+	for {
+		k, err := file.Read(buf)
+		n += bytes.Count(buf[:k], []byte{'\n'})
+		if k > 0 {
+			last = buf[k-1]
+		}
+		if err != nil {
+			break
+		}
+	}
+	if last != '\n' {
+		n++
+	}
+	return n
+}
+
+// Count returns how many documents the last iteration of Documents yielded.
+func (c *Files) Count() int { return c.count }
+
+// Problems returns the documents the last iteration of Documents skipped,
+// in file order and, within a file, by line. With List, File is an OS path.
+func (c *Files) Problems() []Problem {
+	out := slices.Clone(c.probs)
+	if c.dir != "" {
+		for i := range out {
+			out[i].File = filepath.Join(c.dir, filepath.FromSlash(out[i].File))
+		}
+	}
+	return out
+}
+
+// Documents reads and parses the files, yielding their documents in
+// lexical file order (JSONL documents in line order). A document whose ID
+// was already yielded is skipped as a Problem. Files are parsed on every
+// core, a bounded number ahead of the consumer. Each iteration reads the
+// files again and replaces Problems and Count.
+func (c *Files) Documents() iter.Seq[Document] {
+	return func(yield func(Document) bool) {
+		c.probs, c.count = nil, 0
+		procs := min(runtime.GOMAXPROCS(0), max(len(c.files), 1))
+		// pending carries one result per unit, in order; its capacity bounds
+		// how far parsing runs ahead of the consumer.
+		pending := make(chan chan *loaded, 4*procs)
+		work := make(chan job)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() { c.produce(pending, work, stop) })
+		for range procs {
+			wg.Go(func() {
+				for j := range work {
+					j.unit.load(c.fsys)
+					j.done <- j.unit
+				}
+			})
+		}
+		defer func() {
+			close(stop)
+			wg.Wait()
+		}()
+		seen := make(map[string]bool)
+		for next := range pending {
+			u := <-next
+			n := len(c.probs)
+			c.probs = append(c.probs, u.probs...)
+			for i, doc := range u.docs {
+				if seen[doc.ID] {
+					c.probs = append(c.probs, Problem{File: u.name, Line: u.lines[i], Reason: fmt.Sprintf("duplicate id %q", doc.ID)})
+					continue
+				}
+				seen[doc.ID] = true
+				c.count++
+				u.docs[i] = Document{} // the consumer owns it now
+				if !yield(doc) {
+					return
+				}
+			}
+			slices.SortStableFunc(c.probs[n:], func(a, b Problem) int { return a.Line - b.Line })
+		}
+	}
+}
+
+// job is one unit of parsing and where its result goes.
+type job struct {
+	unit *loaded
+	done chan *loaded
+}
+
+// produce hands out the units to parse, in order: a text file, a walk
+// problem, or a chunk of JSONL lines (read here, parsed by the workers). It
+// stops early when stop is closed.
+func (c *Files) produce(pending chan<- chan *loaded, work chan<- job, stop <-chan struct{}) {
+	defer close(work)
+	defer close(pending)
+	send := func(u *loaded) bool {
+		done := make(chan *loaded, 1)
+		select {
+		case pending <- done:
+		case <-stop:
+			return false
+		}
+		if u.name == "" { // a walk problem: nothing to parse
+			done <- u
+			return true
+		}
+		select {
+		case work <- job{unit: u, done: done}:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	for i := range c.files {
+		f := c.files[i] // a copy: iterating again starts afresh
+		if !f.isJSONL() {
+			if !send(&f) {
+				return
+			}
+			continue
+		}
+		if !c.jsonlChunks(f, send) {
+			return
+		}
+	}
+}
+
+// jsonlChunks reads a JSONL file and sends its lines in chunks. It returns
+// false when send does (the consumer stopped).
+func (c *Files) jsonlChunks(f loaded, send func(*loaded) bool) bool {
+	file, err := c.fsys.Open(f.name)
+	if err != nil {
+		f.fail(0, err)
+		return send(&f)
+	}
+	defer file.Close()
+	r := bufio.NewReader(file)
+	chunk := &loaded{name: f.name, rel: f.rel, first: 1}
+	for n := 1; ; n++ {
+		line, err := r.ReadBytes('\n')
+		chunk.raw = append(chunk.raw, line)
+		if err != nil && err != io.EOF {
+			chunk.fail(n, err)
+		}
+		if err != nil || len(chunk.raw) == jsonlChunk {
+			if !send(chunk) {
+				return false
+			}
+			if err != nil {
+				return true
+			}
+			chunk = &loaded{name: f.name, rel: f.rel, first: n + 1}
+		}
+	}
 }
 
 // wanted reports whether the loader reads a file: text and JSONL only.
@@ -132,15 +330,20 @@ func wanted(name string) bool {
 	return false
 }
 
-// loaded is one file to load and, once loaded, its documents (with their
-// JSONL line numbers) and problems.
+// loaded is one unit to parse (a text file, or a chunk of the lines of a
+// JSONL file) and, once parsed, its documents (with their JSONL line
+// numbers) and problems.
 type loaded struct {
-	name  string // path in the file system
-	rel   string // path relative to the corpus root
+	name  string   // path in the file system
+	rel   string   // path relative to the corpus root
+	first int      // JSONL: line number of raw[0]
+	raw   [][]byte // JSONL: the lines to parse
 	docs  []Document
 	lines []int
 	probs []Problem
 }
+
+func (f *loaded) isJSONL() bool { return strings.EqualFold(path.Ext(f.name), ".jsonl") }
 
 // problem turns err into a Problem for file, keeping the line of a Problem
 // and dropping the repeated path of an fs.PathError.
@@ -163,10 +366,10 @@ func (f *loaded) add(line int, doc Document) {
 	f.lines = append(f.lines, line)
 }
 
-// load reads and parses the file.
+// load reads and parses a text file, or parses a chunk of JSONL lines.
 func (f *loaded) load(fsys fs.FS) {
-	if strings.EqualFold(path.Ext(f.name), ".jsonl") {
-		f.jsonl(fsys)
+	if f.raw != nil {
+		f.jsonl()
 		return
 	}
 	if info, err := fs.Stat(fsys, f.name); err == nil && info.Size() > maxFileSize {
@@ -199,37 +402,25 @@ type jsonDoc struct {
 	Tags    []string `json:"tags"`
 }
 
-// jsonl loads one document per line of a JSONL file.
-func (f *loaded) jsonl(fsys fs.FS) {
-	file, err := fsys.Open(f.name)
-	if err != nil {
-		f.fail(0, err)
-		return
-	}
-	defer file.Close()
-	r := bufio.NewReader(file)
-	for n := 1; ; n++ {
-		line, err := r.ReadBytes('\n')
-		if line = bytes.TrimSpace(line); len(line) > 0 {
-			doc, perr := parseJSONLine(line)
-			switch {
-			case perr != nil:
-				f.fail(n, perr)
-			case doc.ID == "":
-				doc.ID = fmt.Sprintf("%s#%d", f.rel, n)
-				fallthrough
-			default:
-				f.add(n, doc)
-			}
+// jsonl parses a chunk of JSONL lines, one document per line.
+func (f *loaded) jsonl() {
+	for i, line := range f.raw {
+		n := f.first + i
+		if line = bytes.TrimSpace(line); len(line) == 0 {
+			continue
 		}
-		if err == io.EOF {
-			return
-		}
-		if err != nil {
+		doc, err := parseJSONLine(line)
+		switch {
+		case err != nil:
 			f.fail(n, err)
-			return
+		case doc.ID == "":
+			doc.ID = fmt.Sprintf("%s#%d", f.rel, n)
+			fallthrough
+		default:
+			f.add(n, doc)
 		}
 	}
+	f.raw = nil
 }
 
 // parseJSONLine decodes one JSONL document; its text gets the same

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"time"
@@ -19,6 +20,17 @@ import (
 // index (or none) behind, never a half-written one. It fails with ErrLocked
 // when another process has dir open.
 func Build(ctx context.Context, dir string, docs []corpus.Document, progress func(Progress)) (Stats, error) {
+	return build(ctx, dir, values(docs), len(docs), progress)
+}
+
+// BuildFrom is Build for a stream of documents, such as corpus.Files
+// yields: only one batch of documents is in memory at a time. An error from
+// the stream stops the build and leaves the previous index in place.
+func BuildFrom(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (Stats, error) {
+	return build(ctx, dir, docs, 0, progress)
+}
+
+func build(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], total int, progress func(Progress)) (Stats, error) {
 	dir = filepath.Clean(dir)
 	parent, base := filepath.Split(dir)
 	if parent == "" {
@@ -74,9 +86,12 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, progress fun
 		return Stats{}, err
 	}
 	x.firstAdded = firstAdded
-	st, err := x.Sync(ctx, docs, progress)
+	st, err := x.update(ctx, docs, total, true, nil, progress)
 	if cerr := x.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = compactStore(tmp)
 	}
 	if err != nil {
 		return st, fmt.Errorf("build index: %w", err)
@@ -86,6 +101,36 @@ func Build(ctx context.Context, dir string, docs []corpus.Document, progress fun
 	}
 	ok = true
 	return st, nil
+}
+
+// compactStore rewrites the docs.db of a finished build into a fresh file
+// with full pages. A build writes it in many transactions, which leave
+// freed pages between the live ones, and reading a record maps in the
+// pages around it too (the kernel faults in neighbouring cached pages), so
+// a smaller file is less resident memory while answering.
+func compactStore(dir string) error {
+	path := filepath.Join(dir, "docs.db")
+	src, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, Timeout: LockTimeout})
+	if err != nil {
+		return fmt.Errorf("compact document store: %w", err)
+	}
+	defer src.Close()
+	dst, err := bolt.Open(path+".compact", 0o644, &bolt.Options{Timeout: LockTimeout})
+	if err != nil {
+		return fmt.Errorf("compact document store: %w", err)
+	}
+	err = bolt.Compact(dst, src, 0)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(path+".compact", path)
+	}
+	if err != nil {
+		os.Remove(path + ".compact")
+		return fmt.Errorf("compact document store: %w", err)
+	}
+	return nil
 }
 
 // swap replaces dir by tmp. Between the two renames dir does not exist for
@@ -112,33 +157,40 @@ func swap(tmp, dir string) error {
 
 // Refresh opens the index in dir and brings it up to date with docs: an
 // index in place is updated incrementally; a missing one, or one of another
-// format, is built afresh with Build.
+// format, is built afresh with Build (Stats.Rebuilt says which).
 func Refresh(ctx context.Context, dir string, docs []corpus.Document, progress func(Progress)) (*Index, Stats, error) {
-	if !isIndex(dir) {
-		st, err := Build(ctx, dir, docs, progress)
-		if err != nil {
-			return nil, st, err
-		}
+	return refresh(ctx, dir, values(docs), len(docs), progress)
+}
+
+// RefreshFrom is Refresh for a stream of documents, such as corpus.Files
+// yields. An error from the stream stops the refresh before any document
+// is removed, and a build before the new index replaces the old.
+func RefreshFrom(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (*Index, Stats, error) {
+	return refresh(ctx, dir, docs, 0, progress)
+}
+
+func refresh(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], total int, progress func(Progress)) (*Index, Stats, error) {
+	fresh := !isIndex(dir)
+	if !fresh {
 		x, err := open(dir)
-		return x, st, err
-	}
-	x, err := open(dir)
-	if err == nil {
-		st, err := x.Sync(ctx, docs, progress)
-		if err != nil {
-			x.Close()
-			return nil, st, err
+		if err == nil {
+			st, err := x.update(ctx, docs, total, true, nil, progress)
+			if err != nil {
+				x.Close()
+				return nil, st, err
+			}
+			return x, st, nil
 		}
-		return x, st, nil
+		if !errors.Is(err, ErrFormat) {
+			return nil, Stats{}, err // locked, or unreadable: never replace it silently
+		}
 	}
-	if !errors.Is(err, ErrFormat) {
-		return nil, Stats{}, err // locked, or unreadable: never replace it silently
-	}
-	st, err := Build(ctx, dir, docs, progress)
+	st, err := build(ctx, dir, docs, total, progress)
+	st.Rebuilt = !fresh
 	if err != nil {
 		return nil, st, err
 	}
-	x, err = open(dir)
+	x, err := open(dir)
 	return x, st, err
 }
 
@@ -173,7 +225,7 @@ func onlyIndexFiles(dir string) bool {
 		return false
 	}
 	for _, e := range entries {
-		if n := e.Name(); n != "bleve" && n != "docs.db" {
+		if n := e.Name(); n != "bleve" && n != "docs.db" && n != "docs.db.compact" && !isBodyFile(n) {
 			return false
 		}
 	}

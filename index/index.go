@@ -11,8 +11,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,7 +30,7 @@ import (
 
 // formatVersion changes whenever the mapping, the analyzer or the stored
 // records change; an index of another version is rebuilt, not misread.
-const formatVersion = "briefbot-index-4"
+const formatVersion = "briefbot-index-5"
 
 // LockTimeout is how long Open waits for another process to release the
 // index before giving up with ErrLocked.
@@ -38,19 +40,28 @@ var LockTimeout = 2 * time.Second
 var ErrLocked = errors.New("index is in use by another process (is the bot already running?)")
 
 var (
-	bucketMeta   = []byte("meta")
-	bucketDocs   = []byte("docs")
-	bucketBodies = []byte("bodies")
+	bucketMeta = []byte("meta")
+	bucketDocs = []byte("docs")
+	bucketKeys = []byte("keys") // document key (8 bytes, big-endian) -> document ID
+)
+
+// Keys of the meta bucket.
+var (
+	keyFormat = []byte("format")
+	keyBodies = []byte("bodies") // file name of the body store's current generation
+	keyLive   = []byte("live")   // bytes of the body store that records point at
+	keyNext   = []byte("next")   // the next document key to hand out
 )
 
 // Index is an open index directory. It is safe for concurrent use: searches
 // run in parallel; updates are serialised.
 type Index struct {
-	dir   string
-	bl    bleve.Index
-	db    *bolt.DB
-	an    analysis.Analyzer
-	write sync.Mutex // serialises Apply
+	dir    string
+	bl     bleve.Index
+	db     *bolt.DB
+	bodies *bodyStore
+	an     analysis.Analyzer
+	write  sync.Mutex // serialises updates
 
 	// firstAdded carries documents' first-indexed times into a rebuilt
 	// index, so a rebuild does not make the whole corpus "new" to digests.
@@ -60,18 +71,21 @@ type Index struct {
 	closeErr  error
 }
 
-// record is what the document store keeps per document besides its body.
+// record is what docs.db keeps per document: its metadata and where its
+// body and passages are in the body store.
 type record struct {
-	ID       string           `json:"id"`
-	Title    string           `json:"title"`
-	Date     time.Time        `json:"date"`
-	URL      string           `json:"url,omitempty"`
-	Source   string           `json:"source,omitempty"`
-	Kind     string           `json:"kind,omitempty"`
-	Tags     []string         `json:"tags,omitempty"`
-	Passages []corpus.Passage `json:"passages"`
-	Hash     string           `json:"hash"`
-	Added    time.Time        `json:"added"`
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	Date     time.Time `json:"date"`
+	URL      string    `json:"url,omitempty"`
+	Source   string    `json:"source,omitempty"`
+	Kind     string    `json:"kind,omitempty"`
+	Tags     []string  `json:"tags,omitempty"`
+	Key      uint64    `json:"key"`      // names the document's passages in Bleve: see passageID
+	Passages int       `json:"passages"` // how many: passageID(Key, 0 .. n-1)
+	Body     entry     `json:"body"`
+	Hash     string    `json:"hash"`
+	Added    time.Time `json:"added"`
 }
 
 // Open opens the index in dir, creating an empty one when dir does not
@@ -141,13 +155,31 @@ func create(dir string) error {
 	if err != nil {
 		return fmt.Errorf("create index %s: %w", dir, err)
 	}
+	f, err := os.OpenFile(filepath.Join(dir, bodyFile), os.O_CREATE|os.O_RDWR|os.O_TRUNC, 0o644)
+	if err == nil {
+		err = f.Close()
+	}
+	if err != nil {
+		db.Close()
+		return fmt.Errorf("create index %s: %w", dir, err)
+	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketBodies} {
+		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketKeys} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket(bucketMeta).Put([]byte("format"), []byte(formatVersion))
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Put(keyBodies, []byte(bodyFile)); err != nil {
+			return err
+		}
+		if err := meta.Put(keyLive, []byte("0")); err != nil {
+			return err
+		}
+		if err := meta.Put(keyNext, []byte("1")); err != nil {
+			return err
+		}
+		return meta.Put(keyFormat, []byte(formatVersion))
 	})
 	if cerr := db.Close(); err == nil {
 		err = cerr
@@ -171,10 +203,11 @@ func open(dir string) (*Index, error) {
 		}
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	var format string
+	var format, bodies string
 	_ = db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketMeta); b != nil {
-			format = string(b.Get([]byte("format")))
+			format = string(b.Get(keyFormat))
+			bodies = string(b.Get(keyBodies))
 		}
 		return nil
 	})
@@ -182,26 +215,30 @@ func open(dir string) (*Index, error) {
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", dir, ErrFormat)
 	}
-	bl, err := bleve.OpenUsing(filepath.Join(dir, "bleve"), map[string]interface{}{
-		"bolt_timeout": LockTimeout.String(),
-	})
+	store, err := openBodies(dir, bodies)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	im, ok := bl.Mapping().(*mapping.IndexMappingImpl)
-	if !ok {
-		bl.Close()
+	bl, err := bleve.OpenUsing(filepath.Join(dir, "bleve"), map[string]interface{}{
+		"bolt_timeout": LockTimeout.String(),
+	})
+	if err != nil {
+		store.close()
 		db.Close()
-		return nil, fmt.Errorf("open index %s: %w", dir, ErrFormat)
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	an := im.AnalyzerNamed(analyzerName)
+	var an analysis.Analyzer
+	if im, ok := bl.Mapping().(*mapping.IndexMappingImpl); ok {
+		an = im.AnalyzerNamed(analyzerName)
+	}
 	if an == nil {
 		bl.Close()
+		store.close()
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", dir, ErrFormat)
 	}
-	return &Index{dir: dir, bl: bl, db: db, an: an}, nil
+	return &Index{dir: dir, bl: bl, db: db, bodies: store, an: an}, nil
 }
 
 // Close releases the index; the directory can then be opened by another
@@ -210,6 +247,9 @@ func open(dir string) (*Index, error) {
 func (x *Index) Close() error {
 	x.closeOnce.Do(func() {
 		x.closeErr = x.bl.Close()
+		if err := x.bodies.close(); x.closeErr == nil {
+			x.closeErr = err
+		}
 		if err := x.db.Close(); x.closeErr == nil {
 			x.closeErr = err
 		}
@@ -239,230 +279,370 @@ func Hash(d corpus.Document) string {
 // Stats summarises an Apply or a Sync.
 type Stats struct {
 	Added, Updated, Removed, Unchanged int
-	Passages                           int // passages written
+	Passages                           int  // passages written
+	Rebuilt                            bool // Refresh found an index of another version and built it afresh
 }
 
 // Progress is reported while documents are being indexed.
 type Progress struct {
-	Done, Total int
-	Elapsed     time.Duration
+	Done    int // documents read so far, changed or not
+	Total   int // documents in all, 0 when not known in advance
+	Elapsed time.Duration
 }
 
 // Sync makes the index hold exactly docs: new and changed documents are
 // indexed, documents no longer present removed, unchanged ones left alone.
 // progress, when not nil, is called after each batch. Sync keeps no
 // reference to docs: a caller that does not use them afterwards lets each
-// body be collected once it is stored, which halves peak memory on a large
-// build.
+// body be collected once it is stored.
 func (x *Index) Sync(ctx context.Context, docs []corpus.Document, progress func(Progress)) (Stats, error) {
-	have, err := x.hashes()
-	if err != nil {
-		return Stats{}, err
-	}
-	keep := make(map[string]bool, len(docs))
-	for _, d := range docs {
-		keep[d.ID] = true
-	}
-	var removed []string
-	for id := range have {
-		if !keep[id] {
-			removed = append(removed, id)
-		}
-	}
-	return x.update(ctx, have, docs, removed, progress)
+	return x.update(ctx, values(docs), len(docs), true, nil, progress)
+}
+
+// SyncFrom is Sync for a stream of documents, such as corpus.Files yields:
+// only one batch of documents is in memory at a time. An error from the
+// stream stops the update before anything is removed; the documents
+// indexed until then stay indexed.
+func (x *Index) SyncFrom(ctx context.Context, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (Stats, error) {
+	return x.update(ctx, docs, 0, true, nil, progress)
 }
 
 // Apply indexes docs (adding or replacing them by ID) and removes the
 // documents whose IDs are in removed. Documents whose content did not change
 // are skipped.
 func (x *Index) Apply(ctx context.Context, docs []corpus.Document, removed []string) (Stats, error) {
-	have, err := x.hashes()
-	if err != nil {
-		return Stats{}, err
-	}
-	return x.update(ctx, have, docs, removed, nil)
+	return x.update(ctx, values(docs), len(docs), false, removed, nil)
 }
 
-func (x *Index) update(ctx context.Context, have map[string]string, docs []corpus.Document, removed []string, progress func(Progress)) (Stats, error) {
+// values streams a slice of documents, dropping each from the slice as it
+// goes so that the index holds the only reference once it has the document.
+func values(docs []corpus.Document) iter.Seq2[corpus.Document, error] {
+	docs = slices.Clone(docs)
+	return func(yield func(corpus.Document, error) bool) {
+		for i := range docs {
+			d := docs[i]
+			docs[i] = corpus.Document{}
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+// have is what the index knows of a stored document before an update.
+type have struct {
+	hash     string
+	key      uint64
+	passages int
+}
+
+// update indexes the new and changed documents of docs, in batches, then
+// removes the documents whose IDs are in removed or, with removeMissing,
+// those docs did not yield. total is the number of documents docs yields,
+// 0 when unknown.
+func (x *Index) update(ctx context.Context, docs iter.Seq2[corpus.Document, error], total int, removeMissing bool, removed []string, progress func(Progress)) (Stats, error) {
+	x.write.Lock()
+	defer x.write.Unlock()
+	start := time.Now()
 	var st Stats
-	var changed []corpus.Document
-	for _, d := range docs {
-		old, ok := have[d.ID]
+	stored, err := x.stored()
+	if err != nil {
+		return st, err
+	}
+	if len(removed) > 0 {
+		if err := x.remove(stored, removed, &st); err != nil {
+			return st, err
+		}
+	}
+	var seen map[string]bool
+	if removeMissing {
+		seen = make(map[string]bool, len(stored))
+	}
+	var batch []corpus.Document
+	var hashes []string
+	n, done := 0, 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := x.store(batch, hashes, stored); err != nil {
+			return err
+		}
+		st.Passages += n
+		clear(batch) // let the bodies go
+		batch, hashes, n = batch[:0], hashes[:0], 0
+		if progress != nil {
+			progress(Progress{Done: done, Total: total, Elapsed: time.Since(start)})
+		}
+		return nil
+	}
+	for d, err := range docs {
+		if err != nil {
+			return st, err
+		}
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		done++
+		if seen != nil {
+			seen[d.ID] = true
+		}
+		h := Hash(d)
+		old, ok := stored[d.ID]
 		switch {
 		case !ok:
 			st.Added++
-			changed = append(changed, d)
-		case old != Hash(d):
+		case old.hash != h:
 			st.Updated++
-			changed = append(changed, d)
 		default:
 			st.Unchanged++
+			continue
+		}
+		batch, hashes = append(batch, d), append(hashes, h)
+		if n += len(d.Passages); n >= batchPassages {
+			if err := flush(); err != nil {
+				return st, err
+			}
 		}
 	}
-	var gone []string
-	for _, id := range removed {
-		if _, ok := have[id]; ok {
-			gone = append(gone, id)
+	if err := flush(); err != nil {
+		return st, err
+	}
+	if removeMissing {
+		var gone []string
+		for id := range stored {
+			if !seen[id] {
+				gone = append(gone, id)
+			}
+		}
+		if err := x.remove(stored, gone, &st); err != nil {
+			return st, err
 		}
 	}
-	st.Removed = len(gone)
-	n, err := x.apply(ctx, changed, gone, progress)
-	st.Passages = n
-	return st, err
+	if progress != nil && done > 0 {
+		progress(Progress{Done: done, Total: total, Elapsed: time.Since(start)})
+	}
+	if err := x.maybeCompact(); err != nil {
+		return st, err
+	}
+	return st, nil
 }
 
-func (x *Index) hashes() (map[string]string, error) {
-	have := make(map[string]string)
+// stored reads the hash and passage count of every stored document.
+func (x *Index) stored() (map[string]have, error) {
+	out := make(map[string]have)
 	err := x.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
-			var r struct {
-				Hash string `json:"hash"`
-			}
+			var r record
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("document %q: %w", k, err)
 			}
-			have[string(k)] = r.Hash
+			out[string(k)] = have{hash: r.Hash, key: r.Key, passages: r.Passages}
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read index %s: %w", x.dir, err)
 	}
-	return have, nil
+	return out, nil
 }
 
 // batchPassages bounds the memory of one Bleve batch.
 const batchPassages = 4000
 
-// apply writes changes in batches. Each batch goes to Bleve first and to the
-// document store second, so an interrupted run leaves documents whose hash
-// is missing or stale: the next Sync indexes them again.
-func (x *Index) apply(ctx context.Context, docs []corpus.Document, removed []string, progress func(Progress)) (int, error) {
-	x.write.Lock()
-	defer x.write.Unlock()
-	start := time.Now()
-	old := func(id string) int {
-		var n int
-		_ = x.db.View(func(tx *bolt.Tx) error {
-			if v := tx.Bucket(bucketDocs).Get([]byte(id)); v != nil {
-				var r record
-				if json.Unmarshal(v, &r) == nil {
-					n = len(r.Passages)
-				}
-			}
-			return nil
-		})
-		return n
+// store indexes a batch of documents. New documents get their keys first;
+// then the passages go to Bleve, the bodies to the body store and the
+// records to docs.db, so an interrupted run leaves documents whose hash is
+// missing or stale, which the next Sync indexes again, and passages under
+// keys no record names, which Search skips. hashes are the documents' Hash;
+// stored is updated to match.
+func (x *Index) store(docs []corpus.Document, hashes []string, stored map[string]have) error {
+	keys := make([]uint64, len(docs))
+	fresh := 0
+	for i, d := range docs {
+		if h, ok := stored[d.ID]; ok {
+			keys[i] = h.key
+		} else {
+			fresh++
+		}
 	}
-	if len(removed) > 0 {
-		b := x.bl.NewBatch()
-		for _, id := range removed {
-			for i := range old(id) {
-				b.Delete(passageID(id, i))
-			}
-		}
-		if err := x.bl.Batch(b); err != nil {
-			return 0, fmt.Errorf("remove documents: %w", err)
-		}
-		err := x.db.Update(func(tx *bolt.Tx) error {
-			for _, id := range removed {
-				if err := tx.Bucket(bucketDocs).Delete([]byte(id)); err != nil {
-					return err
-				}
-				if err := tx.Bucket(bucketBodies).Delete([]byte(id)); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+	if fresh > 0 {
+		next, err := x.reserveKeys(fresh)
 		if err != nil {
-			return 0, fmt.Errorf("remove documents: %w", err)
+			return fmt.Errorf("store documents: %w", err)
+		}
+		for i := range keys {
+			if keys[i] == 0 {
+				keys[i] = next
+				next++
+			}
 		}
 	}
-	total := 0
-	for i := 0; i < len(docs); {
-		if err := ctx.Err(); err != nil {
-			return total, err
+	b := x.bl.NewBatch()
+	var buf []byte
+	ends := make([]int, len(docs))
+	for i, d := range docs {
+		for k, p := range d.Passages {
+			if err := b.Index(passageID(keys[i], k), passageFields(d, p)); err != nil {
+				return fmt.Errorf("index %s: %w", d.ID, err)
+			}
 		}
-		b := x.bl.NewBatch()
-		var recs []record
-		n := 0
-		j := i
-		for ; j < len(docs) && (n < batchPassages || j == i); j++ {
-			d := docs[j]
-			prev := old(d.ID)
-			for k, p := range d.Passages {
-				if err := b.Index(passageID(d.ID, k), passageFields(d, p)); err != nil {
-					return total, fmt.Errorf("index %s: %w", d.ID, err)
-				}
-			}
-			for k := len(d.Passages); k < prev; k++ {
-				b.Delete(passageID(d.ID, k))
-			}
-			n += len(d.Passages)
-			recs = append(recs, record{
+		for k := len(d.Passages); k < stored[d.ID].passages; k++ {
+			b.Delete(passageID(keys[i], k))
+		}
+		buf = encodeEntry(buf, d)
+		ends[i] = len(buf)
+	}
+	if err := x.bl.Batch(b); err != nil {
+		return fmt.Errorf("index batch: %w", err)
+	}
+	entries, err := x.bodies.appendAll(buf, ends)
+	if err != nil {
+		return fmt.Errorf("store documents: %w", err)
+	}
+	now := time.Now().UTC()
+	err = x.db.Update(func(tx *bolt.Tx) error {
+		docsB, keysB := tx.Bucket(bucketDocs), tx.Bucket(bucketKeys)
+		// Documents arrive in ID order and new keys in key order, so
+		// nearly every insert is an append: full pages keep docs.db small,
+		// and with it the part of it that reads map in.
+		docsB.FillPercent, keysB.FillPercent = 0.9, 0.9
+		live, err := liveBytes(tx)
+		if err != nil {
+			return err
+		}
+		for i, d := range docs {
+			r := record{
 				ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Source: d.Source,
-				Kind: d.Kind, Tags: d.Tags, Passages: d.Passages, Hash: Hash(d),
-			})
-		}
-		if err := x.bl.Batch(b); err != nil {
-			return total, fmt.Errorf("index batch: %w", err)
-		}
-		now := time.Now().UTC()
-		err := x.db.Update(func(tx *bolt.Tx) error {
-			docsB, bodies := tx.Bucket(bucketDocs), tx.Bucket(bucketBodies)
-			for k, r := range recs {
-				// A document keeps the time it was first added, so the
-				// digest does not announce an edited document twice.
-				r.Added = now
-				if t, ok := x.firstAdded[r.ID]; ok && !t.IsZero() {
-					r.Added = t
-				}
-				if v := docsB.Get([]byte(r.ID)); v != nil {
-					var prev record
-					if json.Unmarshal(v, &prev) == nil && !prev.Added.IsZero() {
+				Kind: d.Kind, Tags: d.Tags, Key: keys[i], Passages: len(d.Passages), Body: entries[i],
+				Hash: hashes[i], Added: now,
+			}
+			// A document keeps the time it was first added, so the
+			// digest does not announce an edited document twice.
+			if t, ok := x.firstAdded[r.ID]; ok && !t.IsZero() {
+				r.Added = t
+			}
+			if v := docsB.Get([]byte(r.ID)); v != nil {
+				var prev record
+				if json.Unmarshal(v, &prev) == nil {
+					live -= prev.Body.Len
+					if !prev.Added.IsZero() {
 						r.Added = prev.Added
 					}
 				}
-				v, err := json.Marshal(r)
-				if err != nil {
-					return err
-				}
-				if err := docsB.Put([]byte(r.ID), v); err != nil {
-					return err
-				}
-				if err := bodies.Put([]byte(r.ID), []byte(docs[i+k].Body)); err != nil {
-					return err
-				}
 			}
-			return nil
-		})
-		if err != nil {
-			return total, fmt.Errorf("store documents: %w", err)
+			live += r.Body.Len
+			v, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			if err := docsB.Put([]byte(r.ID), v); err != nil {
+				return err
+			}
+			if err := keysB.Put(keyBytes(r.Key), []byte(r.ID)); err != nil {
+				return err
+			}
 		}
-		total += n
-		// The batch is stored: drop this copy of the bodies so a caller that
-		// no longer holds its documents lets them be collected.
-		for k := i; k < j; k++ {
-			docs[k].Body, docs[k].Passages = "", nil
-		}
-		i = j
-		if progress != nil {
-			progress(Progress{Done: i, Total: len(docs), Elapsed: time.Since(start)})
-		}
+		return putLive(tx, live)
+	})
+	if err != nil {
+		return fmt.Errorf("store documents: %w", err)
 	}
-	return total, nil
+	for i, d := range docs {
+		stored[d.ID] = have{hash: hashes[i], key: keys[i], passages: len(d.Passages)}
+	}
+	return nil
 }
 
-func passageID(docID string, i int) string { return docID + "#" + strconv.Itoa(i) }
+// reserveKeys hands out n document keys and returns the first. They are
+// recorded as taken before any passage is indexed under them, so a key is
+// never reused for another document, even after a crash.
+func (x *Index) reserveKeys(n int) (uint64, error) {
+	var first uint64
+	err := x.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		next, err := strconv.ParseUint(string(meta.Get(keyNext)), 10, 64)
+		if err != nil || next == 0 {
+			return fmt.Errorf("next document key: %w", ErrCorrupt)
+		}
+		first = next
+		return meta.Put(keyNext, strconv.AppendUint(nil, next+uint64(n), 10))
+	})
+	return first, err
+}
 
-func splitPassageID(id string) (string, int, bool) {
-	k := strings.LastIndexByte(id, '#')
-	if k < 0 {
-		return "", 0, false
+func keyBytes(key uint64) []byte { return binary.BigEndian.AppendUint64(nil, key) }
+
+// remove deletes the documents whose IDs are in ids and stored.
+func (x *Index) remove(stored map[string]have, ids []string, st *Stats) error {
+	var gone []string
+	b := x.bl.NewBatch()
+	for _, id := range ids {
+		h, ok := stored[id]
+		if !ok {
+			continue
+		}
+		gone = append(gone, id)
+		for i := range h.passages {
+			b.Delete(passageID(h.key, i))
+		}
 	}
-	n, err := strconv.Atoi(id[k+1:])
-	return id[:k], n, err == nil
+	if len(gone) == 0 {
+		return nil
+	}
+	if err := x.bl.Batch(b); err != nil {
+		return fmt.Errorf("remove documents: %w", err)
+	}
+	err := x.db.Update(func(tx *bolt.Tx) error {
+		docsB := tx.Bucket(bucketDocs)
+		live, err := liveBytes(tx)
+		if err != nil {
+			return err
+		}
+		for _, id := range gone {
+			if v := docsB.Get([]byte(id)); v != nil {
+				var r record
+				if json.Unmarshal(v, &r) == nil {
+					live -= r.Body.Len
+				}
+			}
+			if err := docsB.Delete([]byte(id)); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketKeys).Delete(keyBytes(stored[id].key)); err != nil {
+				return err
+			}
+		}
+		return putLive(tx, live)
+	})
+	if err != nil {
+		return fmt.Errorf("remove documents: %w", err)
+	}
+	for _, id := range gone {
+		delete(stored, id)
+	}
+	st.Removed += len(gone)
+	return nil
+}
+
+// passageID names passage i of the document with the given key in Bleve:
+// both numbers in base 36, such as "2bv.1c". Bleve stores and indexes every
+// ID, so short ones keep the index small: IDs made of document paths were a
+// third of it.
+func passageID(key uint64, i int) string {
+	b := strconv.AppendUint(make([]byte, 0, 16), key, 36)
+	b = append(b, '.')
+	return string(strconv.AppendUint(b, uint64(i), 36))
+}
+
+func splitPassageID(id string) (key uint64, i int, ok bool) {
+	k, p, ok := strings.Cut(id, ".")
+	if !ok {
+		return 0, 0, false
+	}
+	key, err1 := strconv.ParseUint(k, 36, 64)
+	n, err2 := strconv.ParseUint(p, 36, 31)
+	return key, int(n), err1 == nil && err2 == nil
 }
 
 func passageFields(d corpus.Document, p corpus.Passage) map[string]interface{} {
@@ -474,14 +654,18 @@ func passageFields(d corpus.Document, p corpus.Passage) map[string]interface{} {
 		f["source"] = strings.ToLower(d.Source)
 	}
 	if !d.Date.IsZero() {
-		f["date"] = d.Date.UTC()
+		if days := dayTerms(d.Date); days != nil {
+			f["day"] = days
+		}
 	}
 	return f
 }
 
 // Document returns the stored document with the given ID.
 func (x *Index) Document(id string) (corpus.Document, error) {
-	var d corpus.Document
+	x.bodies.mu.RLock()
+	defer x.bodies.mu.RUnlock()
+	var r record
 	var found bool
 	err := x.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketDocs).Get([]byte(id))
@@ -489,12 +673,7 @@ func (x *Index) Document(id string) (corpus.Document, error) {
 			return nil
 		}
 		found = true
-		var r record
-		if err := json.Unmarshal(v, &r); err != nil {
-			return err
-		}
-		d = r.document(string(tx.Bucket(bucketBodies).Get([]byte(id))))
-		return nil
+		return json.Unmarshal(v, &r)
 	})
 	if err != nil {
 		return corpus.Document{}, fmt.Errorf("read document %s: %w", id, err)
@@ -502,14 +681,27 @@ func (x *Index) Document(id string) (corpus.Document, error) {
 	if !found {
 		return corpus.Document{}, fmt.Errorf("document %s: %w", id, os.ErrNotExist)
 	}
+	d, err := x.document(r)
+	if err != nil {
+		return corpus.Document{}, fmt.Errorf("read document %s: %w", id, err)
+	}
 	return d, nil
 }
 
-func (r record) document(body string) corpus.Document {
+// document reads the body and passages of r. The caller holds
+// x.bodies.mu for reading.
+func (x *Index) document(r record) (corpus.Document, error) {
+	body, passages, err := x.bodies.read(r.Body)
+	if err != nil {
+		return corpus.Document{}, err
+	}
+	if len(passages) != r.Passages {
+		return corpus.Document{}, fmt.Errorf("%d passages stored, %d expected: %w", len(passages), r.Passages, ErrCorrupt)
+	}
 	return corpus.Document{
 		ID: r.ID, Title: r.Title, Date: r.Date, URL: r.URL, Source: r.Source,
-		Kind: r.Kind, Tags: r.Tags, Body: body, Passages: r.Passages,
-	}
+		Kind: r.Kind, Tags: r.Tags, Body: body, Passages: passages,
+	}, nil
 }
 
 // Entry is a stored document with the time it was first indexed.
@@ -521,16 +713,21 @@ type Entry struct {
 // AddedSince returns the documents first indexed after t or dated after t,
 // oldest first by date.
 func (x *Index) AddedSince(t time.Time) ([]Entry, error) {
+	x.bodies.mu.RLock()
+	defer x.bodies.mu.RUnlock()
 	var out []Entry
 	err := x.db.View(func(tx *bolt.Tx) error {
-		bodies := tx.Bucket(bucketBodies)
 		return tx.Bucket(bucketDocs).ForEach(func(k, v []byte) error {
 			var r record
 			if err := json.Unmarshal(v, &r); err != nil {
 				return fmt.Errorf("document %q: %w", k, err)
 			}
 			if r.Added.After(t) || r.Date.After(t) {
-				out = append(out, Entry{Document: r.document(string(bodies.Get(k))), Added: r.Added})
+				d, err := x.document(r)
+				if err != nil {
+					return fmt.Errorf("document %q: %w", k, err)
+				}
+				out = append(out, Entry{Document: d, Added: r.Added})
 			}
 			return nil
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -493,8 +494,8 @@ func TestErrFormat(t *testing.T) {
 		t.Fatalf("Refresh(old format): %v", err)
 	}
 	defer x.Close()
-	if st.Added != 3 {
-		t.Errorf("Refresh(old format) stats = %+v, want a full rebuild (3 added)", st)
+	if st.Added != 3 || !st.Rebuilt {
+		t.Errorf("Refresh(old format) stats = %+v, want a full rebuild (3 added, Rebuilt)", st)
 	}
 	checkV2(t, x)
 }
@@ -680,4 +681,138 @@ func TestBuildKeepsAddedTimes(t *testing.T) {
 		}
 		t.Fatalf("AddedSince(before rebuild) = %v, want only the new b.md", ids)
 	}
+}
+
+// bodyFile returns the path of the index's body store.
+func bodyFile(t *testing.T, dir string) string {
+	t.Helper()
+	m, _ := filepath.Glob(filepath.Join(dir, "bodies-*.dat"))
+	if len(m) != 1 {
+		t.Fatalf("body store files in %s = %v, want one", dir, m)
+	}
+	return m[0]
+}
+
+func TestDamagedBodyStore(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(path string) error
+		want   string // in the error of Document or Open
+	}{
+		{"flipped byte", func(path string) error {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			b[len(b)-5] ^= 0x20
+			return os.WriteFile(path, b, 0o644)
+		}, "checksum"},
+		{"truncated", func(path string) error { return os.Truncate(path, 10) }, "truncated"},
+		{"missing", os.Remove, "missing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "idx")
+			build(t, dir, briefingDocs())
+			if err := tt.damage(bodyFile(t, dir)); err != nil {
+				t.Fatal(err)
+			}
+			x, err := index.Open(dir)
+			if err == nil {
+				defer x.Close()
+				var d corpus.Document
+				for _, id := range []string{"psaki-2021", "kjp-2023", "news-2025"} {
+					if d, err = x.Document(id); err != nil {
+						break
+					}
+				}
+				if err == nil {
+					t.Fatalf("Document after damage = %q, want an error", d.Body)
+				}
+			}
+			if !errors.Is(err, index.ErrCorrupt) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "bot index --rebuild") {
+				t.Errorf("error after damage = %v, want ErrCorrupt saying %q and how to rebuild", err, tt.want)
+			}
+		})
+	}
+}
+
+// stream yields docs, then err (when not nil).
+func stream(docs []corpus.Document, err error) iter.Seq2[corpus.Document, error] {
+	return func(yield func(corpus.Document, error) bool) {
+		for _, d := range docs {
+			if !yield(d, nil) {
+				return
+			}
+		}
+		if err != nil {
+			yield(corpus.Document{}, err)
+		}
+	}
+}
+
+func TestBuildFromStopsOnStreamError(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	build(t, dir, briefingDocs())
+	errStop := errors.New("the corpus went away")
+	// More than a batch of documents reach the index before the error.
+	if _, err := index.BuildFrom(context.Background(), dir, stream(manyDocs(1000, "zeppelin"), errStop), nil); !errors.Is(err, errStop) {
+		t.Fatalf("BuildFrom(failing stream) error = %v, want the stream's", err)
+	}
+	x := open(t, dir)
+	if got := search(t, x, index.Query{}, "zeppelin"); got != nil {
+		t.Errorf("after failed build, Search(new content) = %v, want nothing", got)
+	}
+	if got := search(t, x, index.Query{}, "semiconductor"); !slices.Equal(got, []string{"kjp-2023#0"}) {
+		t.Errorf("after failed build, Search(old content) = %v, want [kjp-2023#0]", got)
+	}
+}
+
+func TestSyncFromStreamErrorRemovesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	build(t, dir, briefingDocs())
+	x := open(t, dir)
+	errStop := errors.New("the folder looks empty")
+	added := newDoc("fact-2024", "Fact sheet", day("2024-03-01"), "whitehouse.gov", "Insulin costs are capped.")
+	st, err := x.SyncFrom(context.Background(), stream([]corpus.Document{added}, errStop), nil)
+	if !errors.Is(err, errStop) {
+		t.Fatalf("SyncFrom(failing stream) error = %v, want the stream's", err)
+	}
+	if st.Removed != 0 {
+		t.Errorf("SyncFrom(failing stream) removed %d documents, want none", st.Removed)
+	}
+	if n, _, err := x.Count(); err != nil || n != 3 {
+		t.Errorf("after failed sync, Count() = %d, %v; want the 3 documents", n, err)
+	}
+	// The same stream without the error makes the index hold exactly it.
+	st, err = x.SyncFrom(context.Background(), stream([]corpus.Document{added}, nil), nil)
+	if want := (index.Stats{Added: 1, Removed: 3, Passages: 1}); err != nil || st != want {
+		t.Errorf("SyncFrom = %+v, %v; want %+v", st, err, want)
+	}
+}
+
+func TestRefreshFromStreamsLikeRefresh(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	ctx := context.Background()
+	var calls []index.Progress
+	x, st, err := index.RefreshFrom(ctx, dir, stream(manyDocs(1000, "zeppelin"), nil), func(p index.Progress) { calls = append(calls, p) })
+	if err != nil {
+		t.Fatalf("RefreshFrom: %v", err)
+	}
+	if want := (index.Stats{Added: 1000, Passages: 5000}); st != want {
+		t.Errorf("RefreshFrom stats = %+v, want %+v", st, want)
+	}
+	if len(calls) < 2 || calls[len(calls)-1].Done != 1000 || calls[0].Total != 0 {
+		t.Errorf("progress = %+v, want several reports ending at 1000 done, total unknown", calls)
+	}
+	x.Close()
+	x, st, err = index.RefreshFrom(ctx, dir, stream(corpusV2(), nil), nil)
+	if err != nil {
+		t.Fatalf("RefreshFrom: %v", err)
+	}
+	defer x.Close()
+	if st.Added != 3 || st.Removed != 1000 {
+		t.Errorf("RefreshFrom stats = %+v, want 3 added, 1000 removed", st)
+	}
+	checkV2(t, x)
 }

@@ -88,8 +88,8 @@ func runBench(ctx context.Context, args []string, env *environment, stdout io.Wr
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), `Usage: bot bench [--corpus PATH] [--json] [--questions FILE] [--index DIR]
 
-Loads the corpus, builds a fresh index (timed), then asks every question of
-the set: one warm-up round, then --rounds measured rounds in which each
+Streams the corpus into a fresh index (timed, reading and parsing the
+documents included), then asks every question of the set: one warm-up round, then --rounds measured rounds in which each
 question is asked of the answer engine and run as a plain Bleve match query
 (the floor). Reports build time, index size, p50/p95/p99 latency of both,
 their p95 ratio and the peak resident memory, against the targets:
@@ -124,7 +124,7 @@ Flags:`)
 		return err
 	}
 
-	docs, err := loadCorpus(corpusPath(*corpusFlag, env), env)
+	docs, err := listCorpus(corpusPath(*corpusFlag, env))
 	if err != nil {
 		return err
 	}
@@ -142,10 +142,12 @@ Flags:`)
 		dir = filepath.Join(tmp, "index")
 	}
 	start, cpu0 := time.Now(), cpuSeconds()
-	ndocs := len(docs) // docs is not used after Build: bodies are freed as they are indexed
-	if _, err := index.Build(ctx, dir, docs, progressPrinter(env.stderr, ndocs)); err != nil {
+	// The corpus streams into the index: only a batch of documents is in
+	// memory at a time.
+	if _, _, err := indexCorpus(ctx, dir, docs, true, env); err != nil {
 		return err
 	}
+	ndocs := docs.files.Count()
 	build, buildCPU := time.Since(start), cpuSeconds()-cpu0
 	buildRSS, _ := peakRSSMB()
 	size, err := dirSize(dir)

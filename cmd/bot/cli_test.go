@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
 )
@@ -273,6 +275,67 @@ func TestIndexCorpusChanges(t *testing.T) {
 	}
 	if !strings.Contains(out, "indexed 2 documents (1 added, 1 updated, 1 removed, 0 unchanged)") {
 		t.Errorf("bot index after changes printed %q", out)
+	}
+}
+
+// TestIndexEmptyCorpusKeepsIndex: a corpus that turns out to hold no
+// documents (only malformed ones here) is an error, reported with the
+// skipped files, and the index built before is left as it was.
+func TestIndexEmptyCorpusKeepsIndex(t *testing.T) {
+	c := newCLI(t)
+	if _, _, err := c.run("", "index"); err != nil {
+		t.Fatal(err)
+	}
+	for _, rebuild := range []bool{false, true} {
+		src := t.TempDir()
+		if err := os.WriteFile(filepath.Join(src, "empty.md"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"index", "--corpus", src}
+		if rebuild {
+			args = append(args, "--rebuild")
+		}
+		_, stderr, err := c.run("", args...)
+		if err == nil || !strings.Contains(err.Error(), "no documents in "+src) {
+			t.Errorf("bot %s = %v, want no documents in %s", strings.Join(args, " "), err, src)
+		}
+		if want := "skipped " + filepath.Join(src, "empty.md") + ": empty document"; !strings.Contains(stderr, want) {
+			t.Errorf("bot %s stderr = %q, want %q", strings.Join(args, " "), stderr, want)
+		}
+	}
+	out, _, err := c.run("", "index")
+	if err != nil || !strings.Contains(out, "(0 added, 0 updated, 0 removed, 5 unchanged)") {
+		t.Errorf("bot index after failed updates = %q, %v; want the sample unchanged", out, err)
+	}
+}
+
+// TestIndexOfAnotherVersionIsRebuilt: an index an older bot wrote is
+// rebuilt, and the person is told why it took a while.
+func TestIndexOfAnotherVersionIsRebuilt(t *testing.T) {
+	c := newCLI(t)
+	if _, _, err := c.run("", "index"); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(c.env["DATA_DIR"], "index")
+	db, err := bolt.Open(filepath.Join(dir, "docs.db"), 0o644, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("format"), []byte("briefbot-index-4"))
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := c.run("", "index")
+	if err != nil {
+		t.Fatalf("bot index over an old index = %v", err)
+	}
+	if !strings.Contains(out, "(5 added, 0 updated, 0 removed, 0 unchanged)") || !strings.Contains(stderr, "rebuilt the index "+dir+": it was made by another version") {
+		t.Errorf("bot index over an old index printed %q, stderr %q; want a rebuild, said so", out, stderr)
 	}
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"github.com/briefbot/briefbot/adapters/console"
 	"github.com/briefbot/briefbot/answer"
-	"github.com/briefbot/briefbot/index"
 )
 
 // errPostUnconfigured is returned by digest --post when no platform is
@@ -77,11 +76,11 @@ Flags:`)
 		return errPostUnconfigured
 	}
 
-	docs, err := loadCorpus(corpusPath(*corpusFlag, env), env)
+	src, err := listCorpus(corpusPath(*corpusFlag, env))
 	if err != nil {
 		return err
 	}
-	idx, _, err := index.Refresh(ctx, filepath.Join(dataDir(env), "index"), docs, progressPrinter(env.stderr, len(docs)))
+	idx, _, err := indexCorpus(ctx, filepath.Join(dataDir(env), "index"), src, false, env)
 	if err != nil {
 		return err
 	}

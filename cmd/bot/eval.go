@@ -15,7 +15,6 @@ import (
 	"unicode"
 
 	"github.com/briefbot/briefbot/answer"
-	"github.com/briefbot/briefbot/corpus"
 )
 
 // qaItem is one line of a question set.
@@ -76,24 +75,28 @@ Flags:`)
 	if err != nil {
 		return err
 	}
-	docs, err := loadCorpus(*corpusPath, env)
+	src, err := listCorpus(*corpusPath)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	idx, cleanup, err := scratchIndex(ctx, *indexDir, docs, env)
+	idx, cleanup, err := scratchIndex(ctx, *indexDir, src, env)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 	build := time.Since(start)
 	eng := answer.New(idx)
-	byID := make(map[string]*corpus.Document, len(docs))
-	for i := range docs {
-		byID[docs[i].ID] = &docs[i]
+	// Quotes are checked against the documents as the index stores them:
+	// the refresh compared every stored document with its source by a hash
+	// of its body and passages, so they are the corpus's own text, and the
+	// corpus need not be held in memory.
+	verbatimIn := func(q answer.Quote) bool {
+		d, err := idx.Document(q.DocID)
+		return err == nil && q.Start >= 0 && q.Start <= q.End && q.End <= len(d.Body) && d.Body[q.Start:q.End] == q.Text
 	}
 
-	r := evalReport{Questions: len(items), Docs: len(docs), BuildSeconds: build.Seconds()}
+	r := evalReport{Questions: len(items), Docs: src.files.Count(), BuildSeconds: build.Seconds()}
 	var lat []time.Duration
 	var hit1, hit3, answered, abstained, quotes, verbatim, quoteChars int
 	var rr float64
@@ -114,7 +117,7 @@ Flags:`)
 		for _, qt := range ans.Quotes {
 			quotes++
 			quoteChars += len([]rune(qt.Text))
-			if d := byID[qt.DocID]; d != nil && qt.End <= len(d.Body) && d.Body[qt.Start:qt.End] == qt.Text {
+			if verbatimIn(qt) {
 				verbatim++
 			}
 		}

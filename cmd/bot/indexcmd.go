@@ -41,27 +41,20 @@ Flags:`)
 		flags.Usage()
 		return usageError(fmt.Sprintf("index takes no arguments (got %q); use --corpus PATH", flags.Arg(0)))
 	}
-	docs, err := loadCorpus(corpusPath(*corpusFlag, env), env)
+	src, err := listCorpus(corpusPath(*corpusFlag, env))
 	if err != nil {
 		return err
 	}
 	dir := indexDir(*indexFlag, env)
 	start := time.Now()
-	ndocs := len(docs) // docs is not used after indexing: bodies are freed as they are stored
-	progress := progressPrinter(env.stderr, ndocs)
-	var idx *index.Index
-	var st index.Stats
-	if *rebuild {
-		st, err = index.Build(ctx, dir, docs, progress)
-		if err == nil {
-			idx, err = index.Open(dir)
-		}
-	} else {
-		idx, st, err = index.Refresh(ctx, dir, docs, progress)
+	idx, st, err := indexCorpus(ctx, dir, src, *rebuild, env)
+	if err == nil && *rebuild {
+		idx, err = index.Open(dir)
 	}
 	if err != nil {
 		return indexError(dir, err)
 	}
+	ndocs := src.files.Count()
 	elapsed := time.Since(start)
 	_, passages, err := idx.Count()
 	if cerr := idx.Close(); err == nil {

@@ -49,13 +49,12 @@ Flags:`)
 		return err
 	}
 	fmt.Fprintf(stdout, "saved %s\n", saved)
-	docs, err := loadCorpus(dir, env)
+	src, err := listCorpus(dir)
 	if err != nil {
 		return err
 	}
 	idxDir := orDefault(*indexFlag, filepath.Join(dataDir(env), "index"))
-	ndocs := len(docs)
-	idx, st, err := index.Refresh(ctx, idxDir, docs, progressPrinter(env.stderr, ndocs))
+	idx, st, err := indexCorpus(ctx, idxDir, src, false, env)
 	if errors.Is(err, index.ErrLocked) {
 		fmt.Fprintln(stdout, "the running bot has the index open; it indexes the new file within seconds")
 		return nil
@@ -64,6 +63,6 @@ Flags:`)
 		return explainIndexErr(err, idxDir)
 	}
 	defer idx.Close()
-	fmt.Fprintf(stdout, "indexed: %d added, %d updated (%d documents in all)\n", st.Added, st.Updated, ndocs)
+	fmt.Fprintf(stdout, "indexed: %d added, %d updated (%d documents in all)\n", st.Added, st.Updated, src.files.Count())
 	return nil
 }

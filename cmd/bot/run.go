@@ -3,13 +3,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
+	"runtime/debug"
 	"time"
 
 	"github.com/joho/godotenv"
@@ -144,43 +144,115 @@ func dataDir(env *environment) string {
 	return "data"
 }
 
-// loadCorpus loads the corpus at path ("" = the bundled sample) and reports
-// skipped documents on stderr.
-func loadCorpus(path string, env *environment) ([]corpus.Document, error) {
-	var docs []corpus.Document
-	var problems []corpus.Problem
-	var err error
-	if path == "" {
-		docs, problems, err = corpus.LoadFS(corpus.Sample(), ".")
-	} else {
-		if _, serr := os.Stat(path); serr != nil {
-			return nil, fmt.Errorf("corpus %s: %w (set CORPUS_DIR or --corpus to a folder of documents or a .jsonl file)", path, errors.Unwrap(serr))
-		}
-		docs, problems, err = corpus.Load(path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load corpus: %w", err)
-	}
-	for i, p := range problems {
-		if i == 10 {
-			fmt.Fprintf(env.stderr, "skipped %d more documents\n", len(problems)-10)
-			break
-		}
-		fmt.Fprintf(env.stderr, "skipped %s\n", p.String())
-	}
-	if len(docs) == 0 {
-		where := path
-		if where == "" {
-			where = "the bundled sample"
-		}
-		return nil, fmt.Errorf("no documents in %s (it needs .md, .txt or .jsonl files)", where)
-	}
-	return docs, nil
+// source is a corpus found on disk (or the bundled sample) but not read:
+// commands stream it into the index a few files at a time, so indexing a
+// large corpus never holds all of it in memory.
+type source struct {
+	files      *corpus.Files
+	where      string // the path, or "the bundled sample", for messages
+	allowEmpty bool   // a corpus with no documents is not an error
+
+	// report, when set, receives the skipped documents instead of stderr.
+	report func([]corpus.Problem)
 }
 
-// scratchIndex opens dir refreshed with docs, or builds a temporary index
+// errNoDocuments is the error of a corpus with no documents.
+type errNoDocuments string
+
+func (e errNoDocuments) Error() string {
+	return fmt.Sprintf("no documents in %s (it needs .md, .txt or .jsonl files)", string(e))
+}
+
+// listCorpus finds the files of the corpus at path ("" = the bundled
+// sample) without reading them.
+func listCorpus(path string) (*source, error) {
+	if path == "" {
+		files, err := corpus.ListFS(corpus.Sample(), ".")
+		if err != nil {
+			return nil, fmt.Errorf("load corpus: %w", err)
+		}
+		return &source{files: files, where: "the bundled sample"}, nil
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("corpus %s: %w (set CORPUS_DIR or --corpus to a folder of documents or a .jsonl file)", path, errors.Unwrap(err))
+	}
+	files, err := corpus.List(path)
+	if err != nil {
+		return nil, err
+	}
+	return &source{files: files, where: path}, nil
+}
+
+// documents reads the corpus, yielding its documents and, unless
+// allowEmpty, an error once it turns out to hold none: the index then stays
+// as it was.
+func (s *source) documents() iter.Seq2[corpus.Document, error] {
+	return func(yield func(corpus.Document, error) bool) {
+		if s.files.Files() == 0 && !s.allowEmpty {
+			yield(corpus.Document{}, errNoDocuments(s.where))
+			return
+		}
+		for d := range s.files.Documents() {
+			if !yield(d, nil) {
+				return
+			}
+		}
+		if s.files.Count() == 0 && !s.allowEmpty {
+			yield(corpus.Document{}, errNoDocuments(s.where))
+		}
+	}
+}
+
+// indexCorpus streams src into the index in dir: Refresh, or Build when
+// rebuild is set, which returns no open index. Progress and the skipped
+// documents go to stderr.
+func indexCorpus(ctx context.Context, dir string, src *source, rebuild bool, env *environment) (*index.Index, index.Stats, error) {
+	progress := newProgress(env.stderr, src.files.Estimate())
+	var idx *index.Index
+	var st index.Stats
+	var err error
+	if rebuild {
+		st, err = index.BuildFrom(ctx, dir, src.documents(), progress.report)
+	} else {
+		idx, st, err = index.RefreshFrom(ctx, dir, src.documents(), progress.report)
+	}
+	progress.done()
+	if src.report != nil {
+		src.report(src.files.Problems())
+	} else {
+		reportProblems(env.stderr, src.files.Problems())
+	}
+	var none errNoDocuments
+	if errors.As(err, &none) {
+		return nil, st, none
+	}
+	if st.Rebuilt {
+		fmt.Fprintf(env.stderr, "rebuilt the index %s: it was made by another version of the bot\n", dir)
+	}
+	if st.Added+st.Updated > 0 {
+		// Indexing leaves a heap of garbage (analysed passages, Bleve's
+		// in-memory segments) that the runtime would otherwise keep mapped
+		// until later collections; the commands that index go on to answer
+		// or serve for a long time, so give it back now.
+		debug.FreeOSMemory()
+	}
+	return idx, st, err
+}
+
+// reportProblems lists the first skipped documents on w.
+func reportProblems(w io.Writer, problems []corpus.Problem) {
+	for i, p := range problems {
+		if i == 10 {
+			fmt.Fprintf(w, "skipped %d more documents\n", len(problems)-10)
+			break
+		}
+		fmt.Fprintf(w, "skipped %s\n", p.String())
+	}
+}
+
+// scratchIndex opens dir refreshed with src, or builds a temporary index
 // when dir is "", removed by cleanup.
-func scratchIndex(ctx context.Context, dir string, docs []corpus.Document, env *environment) (*index.Index, func(), error) {
+func scratchIndex(ctx context.Context, dir string, src *source, env *environment) (*index.Index, func(), error) {
 	cleanup := func() {}
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "briefbot-index-")
@@ -190,7 +262,7 @@ func scratchIndex(ctx context.Context, dir string, docs []corpus.Document, env *
 		dir = filepath.Join(tmp, "index")
 		cleanup = func() { os.RemoveAll(tmp) }
 	}
-	idx, _, err := index.Refresh(ctx, dir, docs, progressPrinter(env.stderr, len(docs)))
+	idx, _, err := indexCorpus(ctx, dir, src, false, env)
 	if err != nil {
 		cleanup()
 		return nil, nil, err
@@ -198,25 +270,36 @@ func scratchIndex(ctx context.Context, dir string, docs []corpus.Document, env *
 	return idx, func() { idx.Close(); cleanup() }, nil
 }
 
-// progressPrinter reports indexing progress on builds that take more than
-// a couple of seconds: documents per second and the time left.
-func progressPrinter(w io.Writer, total int) func(index.Progress) {
-	var last time.Time
-	printed := false
-	return func(p index.Progress) {
-		if p.Elapsed < 2*time.Second || time.Since(last) < time.Second && p.Done < p.Total {
-			return
-		}
-		last = time.Now()
-		rate := float64(p.Done) / p.Elapsed.Seconds()
-		eta := time.Duration(float64(p.Total-p.Done)/rate) * time.Second
-		fmt.Fprintf(w, "\rindexing %d/%d documents, %.0f docs/s, %s left   ", p.Done, p.Total, rate, eta.Round(time.Second))
-		printed = true
-		if p.Done == p.Total && printed {
-			fmt.Fprintln(w)
-		}
-	}
+// progress reports indexing progress on builds that take more than a
+// couple of seconds: documents per second and the time left.
+type progress struct {
+	w       io.Writer
+	total   int // documents expected, an estimate
+	last    time.Time
+	printed bool
 }
 
-var _ = strings.TrimSpace
-var _ = flag.ContinueOnError
+func newProgress(w io.Writer, total int) *progress { return &progress{w: w, total: total} }
+
+func (p *progress) report(pr index.Progress) {
+	if pr.Total > 0 {
+		p.total = pr.Total
+	}
+	if pr.Elapsed < 2*time.Second || time.Since(p.last) < time.Second {
+		return
+	}
+	p.last = time.Now()
+	rate := float64(pr.Done) / pr.Elapsed.Seconds()
+	total := max(p.total, pr.Done)
+	eta := time.Duration(float64(total-pr.Done)/rate) * time.Second
+	fmt.Fprintf(p.w, "\rindexing %d/%d documents, %.0f docs/s, %s left   ", pr.Done, total, rate, eta.Round(time.Second))
+	p.printed = true
+}
+
+// done ends the progress line, if one was printed.
+func (p *progress) done() {
+	if p.printed {
+		fmt.Fprintln(p.w)
+		p.printed = false
+	}
+}

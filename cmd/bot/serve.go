@@ -164,32 +164,27 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 		return err // configuration errors, before the index is opened
 	}
 
-	var docs []corpus.Document
 	if len(feeds) > 0 {
 		// Feeds fill the folder: it may start empty, but it must be a folder.
 		if fi, err := os.Stat(path); err != nil || !fi.IsDir() {
 			return fmt.Errorf("CORPUS_DIR=%s must be an existing folder when FEEDS is set", path)
 		}
-		var problems []corpus.Problem
-		if docs, problems, err = corpus.Load(path); err != nil {
-			return err
-		}
-		for _, p := range problems {
-			env.logger.Warn("skipped document", "problem", p.String())
-		}
-	} else if docs, err = loadCorpus(path, env); err != nil {
+	}
+	src, err := listCorpus(path)
+	if err != nil {
 		return err
 	}
+	if len(feeds) > 0 {
+		src.allowEmpty = true
+		src.report = func(problems []corpus.Problem) { logProblems(env.logger, problems) }
+	}
 	dir := orDefault(*indexFlag, filepath.Join(dataDir(env), "index"))
-	// docs is not used after Refresh, so the index can let each body go
-	// once it is stored: peak memory stays near one corpus, not two.
-	ndocs := len(docs)
-	idx, st, err := index.Refresh(ctx, dir, docs, progressPrinter(env.stderr, ndocs))
+	idx, st, err := indexCorpus(ctx, dir, src, false, env)
 	if err != nil {
 		return explainIndexErr(err, dir)
 	}
 	defer idx.Close()
-	env.logger.Info("index ready", "dir", dir, "documents", ndocs, "added", st.Added, "updated", st.Updated, "removed", st.Removed)
+	env.logger.Info("index ready", "dir", dir, "documents", src.files.Count(), "added", st.Added, "updated", st.Updated, "removed", st.Removed)
 	eng := answer.New(idx)
 	p, store, sched, err := newScheduler(env, eng, dcfg, dig)
 	if err != nil {
@@ -310,27 +305,51 @@ func listen(addr string, p *platforms, logger *slog.Logger) (*httpServer, error)
 // bring the index up to date (only changed documents are re-indexed).
 func reindexer(path string, idx *index.Index, logger *slog.Logger) func(context.Context) {
 	return func(ctx context.Context) {
-		docs, problems, err := corpus.Load(path)
+		files, err := corpus.List(path)
 		if err != nil {
 			logger.Error("reload corpus", "err", err)
 			return
 		}
-		for _, p := range problems {
-			logger.Warn("skipped document", "problem", p.String())
-		}
 		// A folder that suddenly looks empty (an unmounted volume, a sync
 		// tool mid-way) must not empty the index: the documents would all
-		// come back as "new" to the digest.
-		if n, _, err := idx.Count(); err == nil && n > 0 && len(docs) == 0 {
+		// come back as "new" to the digest. The stream ends in an error
+		// then, which stops the update before it removes anything.
+		indexed, _, err := idx.Count()
+		if err != nil {
+			logger.Error("re-index", "err", err)
+			return
+		}
+		docs := func(yield func(corpus.Document, error) bool) {
+			for d := range files.Documents() {
+				if !yield(d, nil) {
+					return
+				}
+			}
+			if files.Count() == 0 && indexed > 0 {
+				yield(corpus.Document{}, errEmptyFolder)
+			}
+		}
+		st, err := idx.SyncFrom(ctx, docs, nil)
+		logProblems(logger, files.Problems())
+		if errors.Is(err, errEmptyFolder) {
 			logger.Warn("corpus folder holds no documents; keeping the index as it is", "dir", path)
 			return
 		}
-		st, err := idx.Sync(ctx, docs, nil)
 		if err != nil {
 			logger.Error("re-index", "err", err)
 			return
 		}
 		logger.Info("corpus changed", "added", st.Added, "updated", st.Updated, "removed", st.Removed)
+	}
+}
+
+// errEmptyFolder stops a re-index of a corpus folder that holds no documents.
+var errEmptyFolder = errors.New("corpus folder holds no documents")
+
+// logProblems logs the skipped documents.
+func logProblems(logger *slog.Logger, problems []corpus.Problem) {
+	for _, p := range problems {
+		logger.Warn("skipped document", "problem", p.String())
 	}
 }
 

@@ -23,16 +23,16 @@ type session struct {
 // sample) and opens the index (the --index flag or DATA_DIR/index),
 // bringing it up to date with the corpus.
 func openSession(ctx context.Context, env *environment, corpusFlag, indexFlag string) (*session, error) {
-	docs, err := loadCorpus(corpusPath(corpusFlag, env), env)
+	src, err := listCorpus(corpusPath(corpusFlag, env))
 	if err != nil {
 		return nil, err
 	}
 	dir := indexDir(indexFlag, env)
-	idx, st, err := index.Refresh(ctx, dir, docs, progressPrinter(env.stderr, len(docs)))
+	idx, st, err := indexCorpus(ctx, dir, src, false, env)
 	if err != nil {
 		return nil, indexError(dir, err)
 	}
-	env.logger.Debug("index ready", "dir", dir, "docs", len(docs),
+	env.logger.Debug("index ready", "dir", dir, "docs", src.files.Count(),
 		"added", st.Added, "updated", st.Updated, "removed", st.Removed, "unchanged", st.Unchanged)
 	return &session{idx: idx, eng: answer.New(idx), stats: st}, nil
 }
