@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"time"
@@ -172,13 +173,15 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	hits := make([]Hit, 0, len(res.Hits))
 	err = x.db.View(func(tx *bolt.Tx) error {
 		keys := tx.Bucket(bucketKeys)
+		var k [8]byte
 		for _, h := range res.Hits {
 			key, n, ok := splitPassageID(h.ID)
 			if !ok {
 				continue
 			}
 			// A key no document has is left over from an interrupted update.
-			if id := keys.Get(keyBytes(key)); id != nil {
+			binary.BigEndian.PutUint64(k[:], key)
+			if id := keys.Get(k[:]); id != nil {
 				hits = append(hits, Hit{DocID: string(id), Passage: n, Score: h.Score})
 			}
 		}
