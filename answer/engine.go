@@ -56,7 +56,7 @@ var ErrEmptyQuestion = errors.New("the question has no words to search for; try 
 func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 	start := time.Now()
 	ans := Answer{Question: q}
-	r, err := e.rank(ctx, q, false)
+	r, err := e.rank(ctx, q)
 	if err != nil {
 		return ans, err
 	}
@@ -106,19 +106,15 @@ func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
 
 // ranked is a question's candidate sentences, best first.
 type ranked struct {
-	qs    questionTerms
 	hits  []index.Hit
 	cands []*candidate
 	doc   func(string) (*corpus.Document, error)
 }
 
-// rank retrieves passages for q and scores their sentences. With all set,
-// every candidate gets every feature (for analysis); otherwise the costly
-// answer-type cues go only to sentences that can still reach the top.
-func (e *Engine) rank(ctx context.Context, q Question, all bool) (ranked, error) {
+// rank retrieves passages for q and scores their sentences.
+func (e *Engine) rank(ctx context.Context, q Question) (ranked, error) {
 	var r ranked
 	qs := e.prepare(q.Text)
-	r.qs = qs
 	if len(qs.terms) == 0 {
 		return r, ErrEmptyQuestion
 	}
@@ -261,7 +257,7 @@ func (e *Engine) rank(ctx context.Context, q Question, all bool) (ranked, error)
 	}
 	tw := typeWeights[qs.kind]
 	for _, c := range cands {
-		if all || c.score >= best-tw[0]+tw[1] {
+		if c.score >= best-tw[0]+tw[1] {
 			c.f[fTypeYes], c.f[fTypeNo] = answerType(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
 			c.score = c.f.score(qs.kind)
 		}
@@ -439,7 +435,6 @@ type candidate struct {
 	score      float64
 	confidence float64
 	content    map[string]bool // content terms of this sentence, for diversity; see contentTerms
-	phrase     float64         // share of the question's word pairs found together
 	names      uint64          // the question's names its passage holds (bit k: qs.names[k])
 }
 
@@ -513,14 +508,19 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		terms[i] = make(map[string]int)
 	}
 	k := 0
-	all := make([]string, 0, len(toks))
+	var stems []string // every word of the passage, to find the question's names in
+	if len(qs.names) > 0 {
+		stems = make([]string, 0, len(toks))
+	}
 	for _, t := range toks {
 		at := t.Start + ps.Start
 		for k < len(sents)-1 && at >= sents[k].End {
 			k++
 		}
 		st := index.Stem(t.Term)
-		all = append(all, st)
+		if stems != nil {
+			stems = append(stems, st)
+		}
 		terms[k][st]++
 		if !e.stop[t.Term] {
 			seqs[k] = append(seqs[k], st)
@@ -541,7 +541,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 			passageTerms[t] += n
 		}
 	}
-	names := namesIn(qs.names, all)
+	names := namesIn(qs.names, stems)
 	out := make([]*candidate, 0, len(sents))
 	for i := range sents {
 		var match, covered, adj, pass, ttl float64
@@ -575,8 +575,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		f[fPass] = pass / qs.total
 		f[fTitle] = ttl / qs.total
 		f[fHit] = hitScore
-		c.phrase = pairCoverage(qs, seqs[i])
-		f[fPhrase] = c.phrase
+		f[fPhrase] = pairCoverage(qs, seqs[i])
 		if lens[i] < 5 {
 			f[fShort] = 1 // "Thank you." and the like
 		}
@@ -617,13 +616,6 @@ func (e *Engine) contentTerms(c *candidate) map[string]bool {
 		}
 	}
 	return c.content
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 func jaccard(a, b map[string]bool) float64 {
