@@ -33,11 +33,30 @@ type Quote struct {
 // and Related holds up to three of the closest passages.
 type Answer struct {
 	Question   Question
+	Understood Understanding // how the question was read
 	Quotes     []Quote
-	Confidence float64 // 0..1
+	Confidence float64 // the probability that the first quote answers, 0..1; see Band
 	NoAnswer   bool
 	Related    []Quote
-	Took       time.Duration
+	// Note, when set, says plainly that the speaker or period the question
+	// asked for has nothing that answers ("Nothing from Kirby about “Haiti”
+	// in 2023 in the documents."). Outside then says that the quotes come
+	// from outside them: other speakers or other times.
+	Note    string
+	Outside bool
+	Took    time.Duration
+}
+
+// Understanding is how the engine read a question: its topic, whose words
+// it wants and from when.
+type Understanding struct {
+	Topic    string    `json:"topic"`
+	Speaker  string    `json:"speaker,omitempty"`  // as the question named them: "Kirby", "the press secretary"
+	Speakers []string  `json:"speakers,omitempty"` // the names searched for
+	Since    time.Time `json:"since,omitzero"`
+	Until    time.Time `json:"until,omitzero"`
+	Period   string    `json:"period,omitempty"` // "in 2023", "between 1 Mar 2023 and 15 Mar 2023"
+	Latest   bool      `json:"latest,omitempty"` // the newest answers are preferred
 }
 
 // Digest summarises the documents added to the corpus in a period.

@@ -196,14 +196,36 @@ func TestAskFilters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		a := ask(t, tt.text)
+		if a.Outside {
+			continue // labelled as outside the filter; TestAskOutsideFilter checks those
+		}
 		for _, q := range append(a.Quotes, a.Related...) {
 			if !tt.ok(q) {
 				t.Errorf("Ask(%q) quotes %s (%s, %v, %q) outside the filter", tt.text, q.DocID, q.Source, q.Date, q.Speaker)
 			}
 		}
 	}
-	if a := ask(t, "troops since:2030-01-01"); !a.NoAnswer {
-		t.Errorf("Ask(troops since 2030) = %d quotes, want no answer", len(a.Quotes))
+}
+
+// A period or speaker with nothing that answers is said plainly, and the
+// closest quotes outside it are labelled as such.
+func TestAskOutsideFilter(t *testing.T) {
+	for _, text := range []string{"troops since:2030-01-01", "Will the US send troops to Ukraine? until:2001-01-01"} {
+		a := ask(t, text)
+		if a.Note == "" || !strings.HasPrefix(a.Note, "Nothing") {
+			t.Errorf("Ask(%q) note = %q, want one saying nothing in the period answers", text, a.Note)
+		}
+		if len(a.Quotes) > 0 && !a.Outside {
+			t.Errorf("Ask(%q) = %d quotes not labelled as outside the period", text, len(a.Quotes))
+		}
+		for _, q := range a.Quotes {
+			if q.Date.Year() >= 2030 || q.Date.Year() < 2001 {
+				continue
+			}
+			if !a.Outside {
+				t.Errorf("Ask(%q) quotes %s of %v as inside the period", text, q.DocID, q.Date)
+			}
+		}
 	}
 }
 

@@ -452,23 +452,7 @@ func (e *Engine) weighIDF(top map[string]float64) map[string]float64 {
 var (
 	reDigit      = regexp.MustCompile(`\d`)
 	reNumberWord = regexp.MustCompile(`(?i)\b(?:hundred|thousand|million|billion|trillion|dozens?|percent)\b`)
-	reClockTime  = regexp.MustCompile(`(?i)^\d{1,2}:\d{2}\s*[ap]\.?\s*m\.?`)
-	reGreeting   = regexp.MustCompile(`^(?:and |well, |so, |okay, |ok, )?(?:thank you|thanks(?: so much| again| all| everyone| everybody| for|[,.!]|$)|good (?:morning|afternoon|evening)|(?:hi|hello|welcome|okay|ok|all right|alright|great|sure|yeah)(?:[,.!]| everyone| everybody| all|$))`)
 )
-
-// housekeeping are phrases, lower case, of sentences about the event
-// itself rather than its news: logistics of a call or a briefing, and the
-// furniture of a news page.
-var housekeeping = []string{
-	"for joining", "on background", "embargo", "questions at the end", "take a few questions",
-	"take some questions", "take your questions", "take questions", "over to you",
-	"turn it over", "hand it over", "kick us off", "kick it off", "get us started",
-	"happy to take", "proceed with the briefing", "proceed with a briefing", "the pool",
-	"keep you updated", "keep you guys updated", "keep you posted", "on the record",
-	"off the record", "for attribution", "contributed to this report", "see also:",
-	"load more", "in other news", "click here", "sign up", "subscribe", "all rights reserved",
-	"copyright", "via teleconference", "press briefing room", "as prepared for delivery",
-}
 
 // boilerplate reports whether a sentence is packaging rather than news:
 // too short or too long to quote, greetings and thanks, time stamps,

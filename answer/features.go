@@ -1,29 +1,63 @@
 package answer
 
-import "math"
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+)
 
 // features describe how well a candidate sentence answers a question. A
-// sentence's score is their weighted sum.
+// sentence's rank is the weighted sum of its features; the confidence that
+// the best one answers is a logistic function of the same features.
 type features [nFeatures]float64
 
-// The features of a candidate sentence.
+// The features of a candidate sentence. Keep featureNames in step: the
+// fitted parameters name them.
 const (
-	fMatch   = iota // the sentence's own BM25 match, 0..1
-	fCov            // share of the question's weight in the sentence
-	fAdj            // share found only in the neighbouring sentences
-	fPass           // share found only elsewhere in the passage or its Q turn
-	fTitle          // share found only in the document's title
-	fHit            // the passage's retrieval score over the best one's
-	fPhrase         // share of the question's word pairs kept together
-	fShort          // 1 for a sentence under five words
-	fRank           // the passage's retrieval rank
-	fDoc            // share of the question's weight in the document's retrieved passages and title
-	fDocCaps        // share of the question's names found there
-	fTypeYes        // holds the kind of thing asked for (a date for "when"...); weighed by kind
-	fTypeNo         // lacks it; weighed by kind
-	fNoNew          // 1 when it has no content word the question lacks
+	fMatch        = iota // the sentence's own BM25 match of the topic, 0..1
+	fCov                 // share of the topic's weight in the sentence
+	fAdj                 // share found only in the neighbouring sentences
+	fPass                // share found only elsewhere in the passage
+	fQTurn               // share found only in the reporter's question the passage answers
+	fTitle               // share found only in the document's title
+	fBridge              // share met only through related words ("deploy" for "send")
+	fHit                 // the passage's retrieval score over the best one's
+	fPhrase              // share of the topic's word pairs kept together
+	fRank                // the passage's retrieval rank
+	fDoc                 // share of the topic's weight in the document's retrieved passages and title
+	fDocCaps             // share of the question's names found together there
+	fTypeYes             // holds the kind of thing asked for (a date for "when"...); weighed by kind
+	fTypeNo              // lacks it; weighed by kind
+	fNoNew               // 1 when it has no content word the question lacks
+	fNamed               // its speaker is a named person (an official), not a label or no one
+	fFirst               // the first sentence of its passage
+	fKind                // the prior of its document's kind (a briefing over a proclamation)
+	fAge                 // recency of its document: 1 for the newest, decaying over a year
+	fAgeSoft             // fAge when the question is in the present tense, else 0
+	fAgeStrong           // fAge when the question asks for the latest, else 0
+	fNamesMissing        // question: share of the topic's weight in names the document lacks
+	fUnknown             // question: share of the topic's weight in words the corpus never uses
+	fOutside             // question: the speaker or period asked for found nothing; relaxed
+	fTopicSize           // question: how many topic words, log scale
+	fDomainMin           // question: the least affinity of a topic word to the corpus (see background)
+	fDomainMean          // question: the mean affinity of the topic words to the corpus
 	nFeatures
 )
+
+// featureNames are the names of the features in the fitted parameters.
+var featureNames = [nFeatures]string{
+	fMatch: "match", fCov: "cov", fAdj: "adj", fPass: "pass", fQTurn: "qturn", fTitle: "title",
+	fBridge: "bridge", fHit: "hit", fPhrase: "phrase", fRank: "rank", fDoc: "doc", fDocCaps: "doc_caps",
+	fTypeYes: "type_yes", fTypeNo: "type_no", fNoNew: "no_new", fNamed: "named", fFirst: "first",
+	fKind: "kind", fAge: "age", fAgeSoft: "age_soft", fAgeStrong: "age_strong",
+	fNamesMissing: "names_missing", fUnknown: "unknown", fOutside: "outside", fTopicSize: "topic_size",
+	fDomainMin: "domain_min", fDomainMean: "domain_mean",
+}
+
+// FeatureNames returns the names of the candidate features, in the order
+// of Candidate.Features; the trainer writes its parameters by these names.
+func FeatureNames() []string { return featureNames[:] }
 
 func (f *features) dot(w *features) float64 {
 	var s float64
@@ -33,54 +67,125 @@ func (f *features) dot(w *features) float64 {
 	return s
 }
 
-// weights of the features in a sentence's score. They were fitted on the
-// SQuAD questions (../shared/qa/squad-a) as a conditional logit (the
-// sentence that holds the answer should score highest among the retrieved
-// ones), pulled towards earlier hand-set weights so that they do not
-// follow Wikipedia's habits too far: fitted on half of the questions, they
-// rank the other half as well as a fit on all of them. The answer-type
-// weights are set by hand: a "how many" or "when" question is rarely
-// answered by a sentence without a number or a date.
-var weights = features{
-	fMatch:   0.95,
-	fCov:     0.64,
-	fAdj:     0.47,
-	fPass:    0.14,
-	fTitle:   0.71,
-	fHit:     0.28,
-	fPhrase:  0.09,
-	fShort:   -0.3,
-	fRank:    -0.0013,
-	fDoc:     0.14,
-	fDocCaps: 0.30,
-	fNoNew:   -0.08,
+// params are the fitted parameters of ranking and confidence (see
+// cmd/train and params.json).
+type params struct {
+	rank       features           // weights of a sentence's rank
+	typeW      [nKinds][2]float64 // weights of fTypeYes and fTypeNo by the kind asked
+	on, hit    logistic           // the confidence's two factors
+	bands      Bands              // where the confidence's bands begin
+	kindPriors map[string]float64 // fKind's value by document class
 }
 
-// typeWeights are the weights of fTypeYes and fTypeNo by the kind of
-// answer the question asks for.
-var typeWeights = [...][2]float64{
-	kindOther:  {0, 0},
-	kindPerson: {0.15, -0.05},
-	kindTime:   {0.2, -0.2},
-	kindNumber: {0.2, -0.2},
-	kindPlace:  {0.1, 0},
-	kindYesNo:  {0.03, 0},
+// logistic is a logistic function of the features.
+type logistic struct {
+	bias float64
+	w    features
 }
 
-// score is the weighted sum of the features of a sentence answering a
-// question of kind k.
-func (f *features) score(k answerKind) float64 {
-	tw := typeWeights[k]
-	return f.dot(&weights) + tw[0]*f[fTypeYes] + tw[1]*f[fTypeNo]
+func (l *logistic) p(f *features) float64 {
+	return 1 / (1 + math.Exp(-(l.bias + f.dot(&l.w))))
 }
 
-// confidence is the probability that the sentence with features f answers
-// the question, given the share of the question's names (its weight) that
-// its document does not mention. It is a logistic fit on the SQuAD
-// questions, answerable ones against questions about articles the corpus
-// does not hold.
-func (f *features) confidence(namesMissing float64) float64 {
-	z := -2.118 + 3.719*f[fCov] + 4.361*f[fAdj] + 2.783*f[fPass] + 3.658*f[fTitle] +
-		2.186*f[fPhrase] + 2.241*f[fMatch] + 2.550*f[fDoc] - 6.221*namesMissing
-	return 1 / (1 + math.Exp(-z))
+// Bands are the confidences at which each band shown to people begins.
+// Below Answer the bot says the documents do not answer.
+type Bands struct {
+	Answer float64 `json:"answer"`
+	Medium float64 `json:"medium"`
+	High   float64 `json:"high"`
+}
+
+// Params is the file format of the fitted parameters: what cmd/train
+// writes and the engine embeds.
+type Params struct {
+	Rank map[string]float64    `json:"rank"` // weight of each feature in a sentence's rank
+	Type map[string][2]float64 `json:"type"` // weights of type_yes and type_no by the kind of answer asked
+	// The confidence is OnTopic's probability times Hit's: that the
+	// question is about the corpus, and that the best sentence answers it.
+	OnTopic    Logistic                   `json:"on_topic"`
+	Hit        Logistic                   `json:"hit"`
+	Bands      Bands                      `json:"bands"`
+	KindPriors map[string]float64         `json:"kind_priors"` // fKind's value by document class (set by hand)
+	Meta       map[string]json.RawMessage `json:"meta,omitempty"`
+}
+
+// Logistic is a fitted logistic regression over named features.
+type Logistic struct {
+	Bias    float64            `json:"bias"`
+	Weights map[string]float64 `json:"weights"`
+}
+
+//go:embed params.json
+var paramsJSON []byte
+
+// fitted are the parameters the engine uses, read from params.json.
+var fitted = mustParams(paramsJSON)
+
+func mustParams(b []byte) *params {
+	p, err := parseParams(b)
+	if err != nil {
+		panic(fmt.Sprintf("answer: embedded params.json: %v", err)) // tested: cannot happen at run time
+	}
+	return p
+}
+
+// parseParams reads a parameter file; every name in it must be known.
+func parseParams(b []byte) (*params, error) {
+	var f Params
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, err
+	}
+	index := func(name string) (int, error) {
+		for i, n := range featureNames {
+			if n == name {
+				return i, nil
+			}
+		}
+		return 0, fmt.Errorf("unknown feature %q", name)
+	}
+	p := &params{bands: f.Bands, kindPriors: f.KindPriors}
+	for name, w := range f.Rank {
+		i, err := index(name)
+		if err != nil {
+			return nil, err
+		}
+		p.rank[i] = w
+	}
+	for _, l := range []struct {
+		in  Logistic
+		out *logistic
+	}{{f.OnTopic, &p.on}, {f.Hit, &p.hit}} {
+		l.out.bias = l.in.Bias
+		for name, w := range l.in.Weights {
+			i, err := index(name)
+			if err != nil {
+				return nil, err
+			}
+			l.out.w[i] = w
+		}
+	}
+	for name, w := range f.Type {
+		k, ok := kindByName(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown answer kind %q", name)
+		}
+		p.typeW[k] = w
+	}
+	if !(0 <= p.bands.Answer && p.bands.Answer <= p.bands.Medium && p.bands.Medium <= p.bands.High && p.bands.High <= 1) {
+		return nil, fmt.Errorf("bands %+v are not in order", p.bands)
+	}
+	return p, nil
+}
+
+// score is the rank of a sentence with features f answering a question of
+// kind k.
+func (p *params) score(f *features, k answerKind) float64 {
+	tw := p.typeW[k]
+	return f.dot(&p.rank) + tw[0]*f[fTypeYes] + tw[1]*f[fTypeNo]
+}
+
+// confidence is the probability that the sentence with features f, the
+// best one found, answers the question.
+func (p *params) confidence(f *features) float64 {
+	return p.on.p(f) * p.hit.p(f)
 }

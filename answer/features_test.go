@@ -47,16 +47,18 @@ func TestPrepareNames(t *testing.T) {
 func TestConfidence(t *testing.T) {
 	var f features
 	f[fCov], f[fMatch], f[fPhrase], f[fDoc] = 0.8, 0.5, 0.5, 0.9
-	c := f.confidence(0)
+	c := fitted.confidence(&f)
 	if c <= 0 || c >= 1 {
 		t.Fatalf("confidence = %v, want in (0, 1)", c)
 	}
-	if m := f.confidence(1); m >= c {
-		t.Errorf("confidence with the question's names missing = %v, want below %v", m, c)
+	m := f
+	m[fNamesMissing] = 1
+	if got := fitted.confidence(&m); got >= c {
+		t.Errorf("confidence with the question's names missing = %v, want below %v", got, c)
 	}
 	g := f
 	g[fCov] = 0.2
-	if l := g.confidence(0); l >= c {
+	if l := fitted.confidence(&g); l >= c {
 		t.Errorf("confidence with less of the question matched = %v, want below %v", l, c)
 	}
 }

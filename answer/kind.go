@@ -17,7 +17,20 @@ const (
 	kindNumber
 	kindPlace
 	kindYesNo
+	nKinds
 )
+
+// kindNames name the kinds in the fitted parameters.
+var kindNames = [nKinds]string{"other", "person", "time", "number", "place", "yesno"}
+
+func kindByName(name string) (answerKind, bool) {
+	for k, n := range kindNames {
+		if n == name {
+			return answerKind(k), true
+		}
+	}
+	return 0, false
+}
 
 var (
 	reHowMany = regexp.MustCompile(`(?i)\bhow (many|much|long|old|far|large|big|often|tall|high)\b|\bwhat (number|percent|percentage|amount|share|proportion|price|cost|size)\b`)

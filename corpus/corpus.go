@@ -25,8 +25,13 @@ type Document struct {
 // speaker label (such as "MS. PSAKI:") excluded from the span.
 type Passage struct {
 	Speaker string // "MS. PSAKI", "SENIOR ADMINISTRATION OFFICIAL", "Q", or "" when unknown
-	Start   int    // byte offset into Document.Body
-	End     int    // byte offset into Document.Body (exclusive)
+	// Name is the person who speaks, in full: "Jen Psaki" for "MS. PSAKI",
+	// the President of the day for "THE PRESIDENT", the author of a
+	// statement. "" for questions, anonymous speakers and names the
+	// document does not spell out.
+	Name  string
+	Start int // byte offset into Document.Body
+	End   int // byte offset into Document.Body (exclusive)
 }
 
 // IsQuestion reports whether the passage is a reporter's question, which is

@@ -452,5 +452,6 @@ func parseJSONLine(line []byte) (Document, error) {
 	if doc.Source == "" {
 		doc.Source = source(doc.URL)
 	}
+	nameSpeakers(&doc)
 	return doc, nil
 }

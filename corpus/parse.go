@@ -123,6 +123,7 @@ func Parse(name string, data []byte) (Document, error) {
 		doc.Title = fallbackTitle(name, doc.Body)
 	}
 	doc.Source = source(doc.URL)
+	nameSpeakers(&doc)
 	return detach(doc), nil
 }
 

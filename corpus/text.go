@@ -36,16 +36,19 @@ func assemble(paras []para, speaker string) (string, []Passage) {
 		}
 		start := b.Len()
 		b.WriteString(text)
+		said := speaker
 		if !p.noLabel {
 			if name, n := label(text); n > 0 {
-				speaker = name
+				speaker, said = name, name
 				start += n
 			} else if stageLine(text) || strings.HasPrefix(text, "A: ") {
-				speaker = "" // "END 12:16 P.M. EST" closes the last turn, "A:" answers a Q
+				speaker, said = "", "" // "END 12:16 P.M. EST" closes the last turn, "A:" answers a Q
+			} else if stageDirection(text) {
+				said = "" // "(A note is handed to Ms. Psaki.)": nobody says it; the turn goes on
 			}
 		}
 		if start < b.Len() {
-			ps = append(ps, Passage{Speaker: speaker, Start: start, End: b.Len()})
+			ps = append(ps, Passage{Speaker: said, Start: start, End: b.Len()})
 		}
 	}
 	return b.String(), ps
@@ -91,6 +94,12 @@ func label(p string) (string, int) {
 	if letters < 2 || notSpeakers[name] || notFirstWords[first] || len(first) > 4 && strings.HasSuffix(first, "ING") {
 		return "", 0
 	}
+	// A person's label has a title or an honorific ("MR. KIRBY", "THE
+	// PRESIDENT"); one word alone is a role ("MODERATOR") or a press
+	// clipping's outlet ("KOLO-TV:", "NATO:"), which speaks for no one here.
+	if !strings.Contains(name, " ") && !anonymous[name] {
+		return "", 0
+	}
 	return name, i + 2
 }
 
@@ -124,6 +133,15 @@ func stageLine(p string) bool {
 	}
 	rest = strings.TrimLeft(rest, "0123456789")
 	return strings.HasPrefix(rest, " A.M.") || strings.HasPrefix(rest, " P.M.")
+}
+
+// stageDirection reports whether a paragraph is a transcript's note of
+// what happens rather than what is said: "(Laughter.)", "(A note is handed
+// to Ms. Psaki.)", "[Inaudible]".
+func stageDirection(p string) bool {
+	return len(p) < 300 && (strings.HasPrefix(p, "(") && strings.HasSuffix(p, ")") ||
+		strings.HasPrefix(p, "[") && strings.HasSuffix(p, "]")) &&
+		strings.Count(p, "(")+strings.Count(p, "[") == 1
 }
 
 func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
@@ -219,13 +237,14 @@ func markdownParas(lines []string) []para {
 	var ps []para
 	var cur []string
 	heading := false
+	item := false // a list item: "- [KOLO-TV](...): headline" is a clipping, not a turn
 	flush := func() {
 		if len(cur) == 0 {
 			return
 		}
 		raw := strings.TrimSpace(strings.Join(cur, " "))
-		ps = append(ps, para{text: inline(raw), noLabel: heading || strings.HasPrefix(raw, "*") || strings.HasPrefix(raw, "_")})
-		heading = false
+		ps = append(ps, para{text: inline(raw), noLabel: heading || item || strings.HasPrefix(raw, "*") || strings.HasPrefix(raw, "_")})
+		heading, item = false, false
 		cur = cur[:0]
 	}
 	for _, l := range lines {
@@ -252,9 +271,10 @@ func markdownParas(lines []string) []para {
 			}
 		case len(t) > 1 && strings.ContainsRune("-*+", rune(t[0])) && (t[1] == ' ' || t[1] == '\t'):
 			flush()
-			t = t[2:]
+			t, item = t[2:], true
 		case orderedItem(t):
 			flush()
+			item = true
 		}
 		cur = append(cur, t)
 		if hard {

@@ -103,13 +103,15 @@ type entry struct {
 }
 
 // encodeEntry appends the entry of d to buf: the passage count, then per
-// passage the speaker (length-prefixed), start and length as uvarints, then
-// the body.
+// passage the speaker label and name (each length-prefixed), start and
+// length as uvarints, then the body.
 func encodeEntry(buf []byte, d corpus.Document) []byte {
 	buf = binary.AppendUvarint(buf, uint64(len(d.Passages)))
 	for _, p := range d.Passages {
 		buf = binary.AppendUvarint(buf, uint64(len(p.Speaker)))
 		buf = append(buf, p.Speaker...)
+		buf = binary.AppendUvarint(buf, uint64(len(p.Name)))
+		buf = append(buf, p.Name...)
 		buf = binary.AppendUvarint(buf, uint64(p.Start))
 		buf = binary.AppendUvarint(buf, uint64(p.End-p.Start))
 	}
@@ -129,19 +131,34 @@ func decodeEntry(b []byte) (string, []corpus.Passage, error) {
 	type span struct{ start, end uint64 }
 	spans := make([]span, n)
 	passages := make([]corpus.Passage, n)
-	for i := range passages {
+	// Labels and names repeat from turn to turn: one string each.
+	interned := make(map[string]string)
+	str := func() (string, bool) {
 		k, err := binary.ReadUvarint(r)
 		if err != nil || k > uint64(r.Len()) {
+			return "", false
+		}
+		sp := b[len(b)-r.Len() : len(b)-r.Len()+int(k)]
+		r.Seek(int64(k), io.SeekCurrent)
+		s, ok := interned[string(sp)]
+		if !ok {
+			s = string(sp)
+			interned[s] = s
+		}
+		return s, true
+	}
+	for i := range passages {
+		speaker, ok1 := str()
+		name, ok2 := str()
+		if !ok1 || !ok2 {
 			return bad("speaker")
 		}
-		sp := make([]byte, k)
-		io.ReadFull(r, sp)
 		start, err1 := binary.ReadUvarint(r)
 		length, err2 := binary.ReadUvarint(r)
 		if err1 != nil || err2 != nil {
 			return bad("passage span")
 		}
-		passages[i].Speaker = string(sp)
+		passages[i].Speaker, passages[i].Name = speaker, name
 		spans[i] = span{start, start + length}
 	}
 	body := string(b[len(b)-r.Len():])

@@ -18,10 +18,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bolt "go.etcd.io/bbolt"
 
@@ -30,7 +33,7 @@ import (
 
 // formatVersion changes whenever the mapping, the analyzer or the stored
 // records change; an index of another version is rebuilt, not misread.
-const formatVersion = "briefbot-index-5"
+const formatVersion = "briefbot-index-6"
 
 // LockTimeout is how long Open waits for another process to release the
 // index before giving up with ErrLocked.
@@ -51,6 +54,7 @@ var (
 	keyBodies = []byte("bodies") // file name of the body store's current generation
 	keyLive   = []byte("live")   // bytes of the body store that records point at
 	keyNext   = []byte("next")   // the next document key to hand out
+	keyNewest = []byte("newest") // the latest document date ever stored (RFC 3339)
 )
 
 // Index is an open index directory. It is safe for concurrent use: searches
@@ -66,6 +70,11 @@ type Index struct {
 	// firstAdded carries documents' first-indexed times into a rebuilt
 	// index, so a rebuild does not make the whole corpus "new" to digests.
 	firstAdded map[string]time.Time
+
+	// generation counts the updates that changed something, so callers
+	// can tell when what they derived from the index (such as the speaker
+	// registry) is stale.
+	generation atomic.Uint64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -86,6 +95,8 @@ type record struct {
 	Body     entry     `json:"body"`
 	Hash     string    `json:"hash"`
 	Added    time.Time `json:"added"`
+	// Speakers is what the document adds to the speaker registry.
+	Speakers docSpeakers `json:"speakers,omitzero"`
 }
 
 // Open opens the index in dir, creating an empty one when dir does not
@@ -164,7 +175,7 @@ func create(dir string) error {
 		return fmt.Errorf("create index %s: %w", dir, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketKeys} {
+		for _, b := range [][]byte{bucketMeta, bucketDocs, bucketKeys, bucketSpeakers} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -271,7 +282,7 @@ func Hash(d corpus.Document) string {
 		h.Write([]byte(s))
 	}
 	for _, p := range d.Passages {
-		fmt.Fprintf(h, "%s\x1f%d\x1f%d\x1e", p.Speaker, p.Start, p.End)
+		fmt.Fprintf(h, "%s\x1f%s\x1f%d\x1f%d\x1e", p.Speaker, p.Name, p.Start, p.End)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
@@ -422,11 +433,18 @@ func (x *Index) update(ctx context.Context, docs iter.Seq2[corpus.Document, erro
 	if progress != nil && done > 0 {
 		progress(Progress{Done: done, Total: total, Elapsed: time.Since(start)})
 	}
+	if st.Added+st.Updated+st.Removed > 0 {
+		x.generation.Add(1)
+	}
 	if err := x.maybeCompact(); err != nil {
 		return st, err
 	}
 	return st, nil
 }
+
+// Generation changes whenever an update adds, changes or removes
+// documents.
+func (x *Index) Generation() uint64 { return x.generation.Load() }
 
 // stored reads the hash and passage count of every stored document.
 func (x *Index) stored() (map[string]have, error) {
@@ -511,11 +529,15 @@ func (x *Index) store(docs []corpus.Document, hashes []string, stored map[string
 		if err != nil {
 			return err
 		}
+		newest, err := newestDate(tx)
+		if err != nil {
+			return err
+		}
 		for i, d := range docs {
 			r := record{
 				ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Source: d.Source,
 				Kind: d.Kind, Tags: d.Tags, Key: keys[i], Passages: len(d.Passages), Body: entries[i],
-				Hash: hashes[i], Added: now,
+				Hash: hashes[i], Added: now, Speakers: speakersOf(d),
 			}
 			// A document keeps the time it was first added, so the
 			// digest does not announce an edited document twice.
@@ -529,7 +551,16 @@ func (x *Index) store(docs []corpus.Document, hashes []string, stored map[string
 					if !prev.Added.IsZero() {
 						r.Added = prev.Added
 					}
+					if err := addSpeakers(tx, prev.Speakers, prev.Date, -1); err != nil {
+						return err
+					}
 				}
+			}
+			if err := addSpeakers(tx, r.Speakers, r.Date, 1); err != nil {
+				return err
+			}
+			if r.Date.After(newest) {
+				newest = r.Date
 			}
 			live += r.Body.Len
 			v, err := json.Marshal(r)
@@ -542,6 +573,9 @@ func (x *Index) store(docs []corpus.Document, hashes []string, stored map[string
 			if err := keysB.Put(keyBytes(r.Key), []byte(r.ID)); err != nil {
 				return err
 			}
+		}
+		if err := putNewest(tx, newest); err != nil {
+			return err
 		}
 		return putLive(tx, live)
 	})
@@ -604,6 +638,9 @@ func (x *Index) remove(stored map[string]have, ids []string, st *Stats) error {
 				var r record
 				if json.Unmarshal(v, &r) == nil {
 					live -= r.Body.Len
+					if err := addSpeakers(tx, r.Speakers, r.Date, -1); err != nil {
+						return err
+					}
 				}
 			}
 			if err := docsB.Delete([]byte(id)); err != nil {
@@ -647,7 +684,14 @@ func splitPassageID(id string) (key uint64, i int, ok bool) {
 
 func passageFields(d corpus.Document, p corpus.Passage) map[string]interface{} {
 	f := map[string]interface{}{"text": d.Body[p.Start:p.End]}
-	if p.Speaker != "" {
+	// The speaker field holds the label and the name, so "biden" finds
+	// "THE PRESIDENT" in his term and "kirby" finds "MR. KIRBY".
+	switch {
+	case p.Name != "" && p.Speaker != "":
+		f["speaker"] = p.Speaker + " " + p.Name
+	case p.Name != "":
+		f["speaker"] = p.Name
+	case p.Speaker != "":
 		f["speaker"] = p.Speaker
 	}
 	if d.Source != "" {
@@ -746,4 +790,55 @@ func (x *Index) Count() (docs, passages int, err error) {
 		return nil
 	})
 	return docs, int(n), err
+}
+
+func newestDate(tx *bolt.Tx) (time.Time, error) {
+	v := tx.Bucket(bucketMeta).Get(keyNewest)
+	if v == nil {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, string(v))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("newest date %q: %w", v, ErrCorrupt)
+	}
+	return t, nil
+}
+
+func putNewest(tx *bolt.Tx, t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	return tx.Bucket(bucketMeta).Put(keyNewest, []byte(t.UTC().Format(time.RFC3339)))
+}
+
+// Newest returns the date of the latest document the index has held (a
+// removed document's date may linger), zero for an empty index. "The
+// latest" in a question means near it.
+func (x *Index) Newest() time.Time {
+	var t time.Time
+	_ = x.db.View(func(tx *bolt.Tx) error {
+		var err error
+		t, err = newestDate(tx)
+		return err
+	})
+	return t
+}
+
+// Optimize merges the index's segments into one. Scores then no longer
+// drift with how segments happened to merge, so the same corpus always
+// ranks the same: the trainer relies on it. It takes a while on a large
+// index and is not needed for answering.
+func (x *Index) Optimize(ctx context.Context) error {
+	adv, err := x.bl.Advanced()
+	if err != nil {
+		return fmt.Errorf("optimize index: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("optimize index: not a scorch index")
+	}
+	if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+		return fmt.Errorf("optimize index: %w", err)
+	}
+	return nil
 }

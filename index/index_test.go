@@ -161,10 +161,11 @@ func TestSearchFilters(t *testing.T) {
 		{"until is inclusive", index.Query{Until: day("2021-06-10")}, "inflation", []string{"psaki-2021#0"}},
 		{"source", index.Query{Source: "example.com"}, "inflation tariffs", []string{"news-2025#0"}},
 		{"source folds case", index.Query{Source: "WhiteHouse.gov"}, "inflation tariffs", []string{"kjp-2023#1", "psaki-2021#0"}},
-		{"speaker", index.Query{Speaker: "psaki"}, "inflation tariffs", []string{"psaki-2021#0"}},
-		{"speaker full label", index.Query{Speaker: "ms. jean-pierre"}, "inflation tariffs", []string{"kjp-2023#1"}},
-		{"speaker Q", index.Query{Speaker: "q"}, "troops", []string{"psaki-2021#1"}},
-		{"filters exclude everything", index.Query{Source: "example.com", Speaker: "psaki"}, "inflation tariffs", nil},
+		{"speaker", index.Query{Speakers: []string{"psaki"}}, "inflation tariffs", []string{"psaki-2021#0"}},
+		{"speaker full label", index.Query{Speakers: []string{"ms. jean-pierre"}}, "inflation tariffs", []string{"kjp-2023#1"}},
+		{"speaker Q", index.Query{Speakers: []string{"q"}}, "troops", []string{"psaki-2021#1"}},
+		{"any of two speakers", index.Query{Speakers: []string{"psaki", "jean-pierre"}}, "inflation tariffs", []string{"kjp-2023#1", "psaki-2021#0"}},
+		{"filters exclude everything", index.Query{Source: "example.com", Speakers: []string{"psaki"}}, "inflation tariffs", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -92,7 +92,7 @@ type Query struct {
 	Since       time.Time // zero: no lower bound; compared by UTC calendar day
 	Until       time.Time // zero: no upper bound; inclusive, by UTC calendar day
 	Source      string    // publisher host
-	Speaker     string    // words of the speaker label
+	Speakers    []string  // any of these speakers: each holds words of a label or name, all of which must match
 	Size        int       // number of hits, default 50
 	MaxDuration time.Duration
 }
@@ -143,16 +143,29 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		sq.SetField("source")
 		must = append(must, sq)
 	}
-	if q.Speaker != "" {
+	var anyOf []query.Query
+	for _, sp := range q.Speakers {
 		var words []query.Query
-		for _, t := range x.Analyze(q.Speaker) {
+		for _, t := range x.Analyze(sp) {
 			tq := bleve.NewTermQuery(t.Term)
 			tq.SetField("speaker")
 			words = append(words, tq)
 		}
-		if len(words) > 0 {
-			must = append(must, bleve.NewConjunctionQuery(words...))
+		switch len(words) {
+		case 0:
+		case 1:
+			anyOf = append(anyOf, words[0])
+		default:
+			anyOf = append(anyOf, bleve.NewConjunctionQuery(words...))
 		}
+	}
+	switch {
+	case len(anyOf) == 1:
+		must = append(must, anyOf[0])
+	case len(anyOf) > 1:
+		must = append(must, bleve.NewDisjunctionQuery(anyOf...))
+	case len(q.Speakers) > 0:
+		return nil, nil // speakers named, none of them searchable
 	}
 	if len(must) > 0 {
 		for _, m := range must {
@@ -161,6 +174,8 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		top = bleve.NewConjunctionQuery(append([]query.Query{top}, must...)...)
 	}
 	req := bleve.NewSearchRequestOptions(top, q.Size, 0, false)
+	// Ties go to the lower ID, so equal scores always rank alike.
+	req.SortBy([]string{"-_score", "_id"})
 	if q.MaxDuration > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, q.MaxDuration)

@@ -21,6 +21,13 @@ const indent = "  "
 // control characters and escape sequences are removed before printing.
 func Render(w io.Writer, a answer.Answer) {
 	var b strings.Builder
+	if a.Note != "" {
+		b.WriteString(Clean(a.Note) + "\n")
+		if a.Outside && len(a.Quotes) > 0 {
+			b.WriteString("The closest quotes from other speakers or times:\n")
+		}
+		b.WriteString("\n")
+	}
 	if a.NoAnswer || len(a.Quotes) == 0 {
 		b.WriteString("The briefings don't answer that.\n")
 		if len(a.Related) > 0 {
@@ -38,7 +45,7 @@ func Render(w io.Writer, a answer.Answer) {
 		writeQuote(&b, q)
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "(confidence: %s; answered in %s)\n", confidence(a.Confidence), took(a.Took))
+	fmt.Fprintf(&b, "(confidence: %s; answered in %s)\n", a.Band(), took(a.Took))
 	io.WriteString(w, b.String())
 }
 
@@ -90,16 +97,6 @@ func citation(q answer.Quote) string {
 }
 
 // confidence names a confidence score for people.
-func confidence(c float64) string {
-	switch {
-	case c >= 0.7:
-		return "high"
-	case c >= 0.4:
-		return "medium"
-	}
-	return "low"
-}
-
 func took(d time.Duration) string {
 	if d < time.Millisecond {
 		return "<1 ms"

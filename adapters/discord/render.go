@@ -67,9 +67,13 @@ func renderAnswer(a answer.Answer) reply {
 			r.Embeds = append(r.Embeds, quoteEmbed(q, colorRelated))
 		}
 	default:
-		r.Content = "From the briefings:"
-		if a.Confidence > 0 && a.Confidence < 0.35 {
-			r.Content = "From the briefings (low confidence, check the sources):"
+		switch a.Band() {
+		case answer.BandHigh:
+			r.Content = "From the briefings:"
+		case answer.BandMedium:
+			r.Content = "From the briefings (medium confidence, check the sources):"
+		default:
+			r.Content = "From the briefings (low confidence, this may not answer the question):"
 		}
 		for _, q := range a.Quotes {
 			r.Embeds = append(r.Embeds, quoteEmbed(q, colorAnswer))

@@ -360,7 +360,7 @@ func renderAnswer(a answer.Answer, opt renderOptions) message {
 			}
 		}
 		m.release()
-		m.context(confidenceHint(a.Confidence))
+		m.context(confidenceHint(a))
 	}
 	m.release()
 	if trimmed {
@@ -375,11 +375,13 @@ func renderAnswer(a answer.Answer, opt renderOptions) message {
 	return m.message(fallback)
 }
 
-func confidenceHint(c float64) string {
-	switch {
-	case c >= 0.75:
+// confidenceHint says how far to trust an answer, by the engine's band.
+func confidenceHint(a answer.Answer) string {
+	c := a.Confidence
+	switch a.Band() {
+	case answer.BandHigh:
 		return fmt.Sprintf("Confidence: high (%.0f%%)", c*100)
-	case c >= 0.45:
+	case answer.BandMedium:
 		return fmt.Sprintf("Confidence: medium (%.0f%%); check the source", c*100)
 	default:
 		return fmt.Sprintf("Confidence: low (%.0f%%); this may not answer the question", c*100)

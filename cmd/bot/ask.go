@@ -107,9 +107,15 @@ type askOutput struct {
 	Filters    *filterOutput `json:"filters,omitempty"`
 	Quotes     []quoteOutput `json:"quotes"`
 	Confidence float64       `json:"confidence"`
+	Band       answer.Band   `json:"band"` // high, medium, low, or none
 	NoAnswer   bool          `json:"no_answer"`
-	Related    []quoteOutput `json:"related"`
-	TookMS     float64       `json:"took_ms"`
+	// Note says that the speaker or period asked for has nothing that
+	// answers; Outside, that the quotes come from outside them.
+	Note       string               `json:"note,omitempty"`
+	Outside    bool                 `json:"outside,omitempty"`
+	Understood answer.Understanding `json:"understood"`
+	Related    []quoteOutput        `json:"related"`
+	TookMS     float64              `json:"took_ms"`
 }
 
 type filterOutput struct {
@@ -138,7 +144,11 @@ func newAskOutput(a answer.Answer) askOutput {
 		Question:   a.Question.Text,
 		Quotes:     quoteOutputs(a.Quotes),
 		Confidence: a.Confidence,
+		Band:       a.Band(),
 		NoAnswer:   a.NoAnswer,
+		Note:       a.Note,
+		Outside:    a.Outside,
+		Understood: a.Understood,
 		Related:    quoteOutputs(a.Related),
 		TookMS:     float64(a.Took.Microseconds()) / 1000,
 	}

@@ -1,0 +1,42 @@
+package answer
+
+// Band is what a confidence means to a reader: every renderer (terminal,
+// Slack, Discord) shows the band of an answer, never its own threshold.
+type Band string
+
+// The bands, from BandOf.
+const (
+	BandHigh   Band = "high"   // the first quote answers, nearly always
+	BandMedium Band = "medium" // it usually does; check the source
+	BandLow    Band = "low"    // it may not; the quotes are the closest found
+	BandNone   Band = "none"   // the documents do not answer (Answer.NoAnswer)
+)
+
+// BandOf turns a confidence, the probability that the first quote
+// answers, into its band. The bands' bounds are fitted with the
+// confidence (params.json): "high" was right at least nine times in ten
+// on the trainer's held-out questions.
+func BandOf(p float64) Band {
+	b := fitted.bands
+	switch {
+	case p >= b.High:
+		return BandHigh
+	case p >= b.Medium:
+		return BandMedium
+	case p >= b.Answer:
+		return BandLow
+	}
+	return BandNone
+}
+
+// Band is the band of the answer's confidence; BandNone when it has no
+// answer.
+func (a Answer) Band() Band {
+	if a.NoAnswer || len(a.Quotes) == 0 {
+		return BandNone
+	}
+	return BandOf(a.Confidence)
+}
+
+// CurrentBands returns the bounds of the bands in use.
+func CurrentBands() Bands { return fitted.bands }

@@ -1,0 +1,78 @@
+package answer
+
+import (
+	"testing"
+	"time"
+)
+
+// clock is the fixed "now" of the date tests: Wednesday 2026-11-25.
+var clock = time.Date(2026, 11, 25, 15, 4, 0, 0, time.UTC)
+
+func TestFindPeriod(t *testing.T) {
+	d := func(s string) time.Time {
+		t, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			panic(err)
+		}
+		return t
+	}
+	end := func(s string) time.Time { return d(s).Add(24*time.Hour - time.Nanosecond) }
+	tests := []struct {
+		in           string
+		since, until time.Time
+		said, rest   string
+	}{
+		{"What did Biden say about inflation in 2023?", d("2023-01-01"), end("2023-12-31"), "in 2023", "What did Biden say about inflation ?"},
+		{"Kirby on Haiti in January 2024", d("2024-01-01"), end("2024-01-31"), "in January 2024", "Kirby on Haiti"},
+		{"troops in August 2021?", d("2021-08-01"), end("2021-08-31"), "in August 2021", "troops ?"},
+		{"the briefing on March 3, 2022", d("2022-03-03"), end("2022-03-03"), "on March 3, 2022", "the briefing"},
+		{"the March 3rd 2022 briefing", d("2022-03-03"), end("2022-03-03"), "March 3rd 2022", "the briefing"},
+		{"tariffs since 2025", d("2025-01-01"), time.Time{}, "since 2025", "tariffs"},
+		{"tariffs before 2022", time.Time{}, d("2022-01-01").Add(-time.Nanosecond), "before 2022", "tariffs"},
+		{"between March 2023 and May 2023", d("2023-03-01"), end("2023-05-31"), "between March 2023 and May 2023", ""},
+		{"Haiti in the summer of 2024", d("2024-06-01"), end("2024-08-31"), "in the summer of 2024", "Haiti"},
+		{"Haiti 2023?", d("2023-01-01"), end("2023-12-31"), "2023", "Haiti ?"},
+		// Relative to the clock, Wednesday 25 November 2026.
+		{"what was said last week", d("2026-11-16"), end("2026-11-22"), "last week", "what was said"},
+		{"yesterday's briefing", d("2026-11-24"), end("2026-11-24"), "yesterday", "'s briefing"},
+		{"tariffs this year", d("2026-01-01"), end("2026-11-25"), "this year", "tariffs"},
+		{"tariffs last year", d("2025-01-01"), end("2025-12-31"), "last year", "tariffs"},
+		{"tariffs last month", d("2026-10-01"), end("2026-10-31"), "last month", "tariffs"},
+		{"in the past 3 months", d("2026-08-25"), end("2026-11-25"), "in the past 3 months", ""},
+		{"two weeks ago", d("2026-11-11"), end("2026-11-18"), "two weeks ago", ""},
+		{"in March", d("2026-03-01"), end("2026-03-31"), "in March", ""},
+		{"in December", d("2025-12-01"), end("2025-12-31"), "in December", ""},
+		// Years that are part of a name are not a period.
+		{"the 2024 election results", time.Time{}, time.Time{}, "", "the 2024 election results"},
+		{"the FY2024 budget", time.Time{}, time.Time{}, "", "the FY2024 budget"},
+		{"What is the plan for 2030?", time.Time{}, time.Time{}, "", "What is the plan for 2030?"},
+		{"Will the US send troops to Ukraine?", time.Time{}, time.Time{}, "", "Will the US send troops to Ukraine?"},
+		{"What may happen next?", time.Time{}, time.Time{}, "", "What may happen next?"},
+	}
+	for _, tt := range tests {
+		p, rest := findPeriod(tt.in, clock)
+		if !p.since.Equal(tt.since) || !p.until.Equal(tt.until) || p.said != tt.said || rest != tt.rest {
+			t.Errorf("findPeriod(%q) = [%v, %v] %q, rest %q; want [%v, %v] %q, rest %q",
+				tt.in, p.since, p.until, p.said, rest, tt.since, tt.until, tt.said, tt.rest)
+		}
+	}
+}
+
+func TestPeriodDescribe(t *testing.T) {
+	p, _ := findPeriod("in 2023", clock)
+	if got := p.describe(); got != "in 2023" {
+		t.Errorf("describe(in 2023) = %q", got)
+	}
+	p, _ = findPeriod("in January 2024", clock)
+	if got := p.describe(); got != "in January 2024" {
+		t.Errorf("describe(in January 2024) = %q", got)
+	}
+	p, _ = findPeriod("on March 3, 2022", clock)
+	if got := p.describe(); got != "on 3 Mar 2022" {
+		t.Errorf("describe(on March 3, 2022) = %q", got)
+	}
+	p, _ = findPeriod("last week", clock)
+	if got := p.describe(); got != "between 16 Nov 2026 and 22 Nov 2026" {
+		t.Errorf("describe(last week) = %q", got)
+	}
+}

@@ -1,0 +1,281 @@
+package answer
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/briefbot/briefbot/corpus"
+)
+
+// recency is how much a question wants the newest word on its subject.
+type recency int
+
+const (
+	recencyNone   recency = iota
+	recencySoft           // asked in the present tense: "Is Biden running for reelection?"
+	recencyStrong         // "latest", "most recent", "current", "Who is the press secretary?"
+)
+
+// query is a question understood: what it is about, whose words it wants,
+// from when, and what kind of answer.
+type query struct {
+	q     Question
+	topic string // the words that carry the subject, with names, dates and frame words left out
+
+	speakers    []string // speaker filter: registry names or words of a label; nil: anyone
+	speakerSaid string   // how the question named them: "Kirby", "the press secretary"
+	// speakerInferred and periodInferred tell filters read from the
+	// question's words from typed ones (speaker:, since:): an inferred
+	// filter that finds nothing is relaxed, and the reply says so.
+	speakerInferred bool
+	period          period
+	periodInferred  bool
+	recent          recency
+	kind            answerKind
+	outside         bool // the filters above were dropped because they found nothing
+	allTypes        bool // compute the answer-type cues of every candidate (for the trainer)
+}
+
+var (
+	// speechVerbs make a name before them the speaker: "What did Kirby say
+	// about Haiti?", "Has Psaki commented on ...".
+	reSpeech = regexp.MustCompile(`(?i)\b(?:say|says|said|saying|tell|tells|told|comment|comments|commented|commenting|react|reacts|reacted|respond|responds|responded|think|thinks|thought|believe|believes|claim|claims|claimed|argue|argues|argued|mention|mentions|mentioned|describe|describes|described|warn|warns|warned|promise|promises|promised|pledge|pledged|insist|insisted|explain|explains|explained|defend|defended|stress|stressed|emphasize|emphasized|acknowledge|acknowledged|admit|admitted|deny|denied|vow|vowed|urge|urged|suggest|suggested|criticize|criticized|praise|praised|blame|blamed|testify|testified|weigh in|weighed in|feel|feels|felt|want|wants|wanted|(?:speak|speaks|spoke|talk|talks|talked|remark|remarked)(?: out)? (?:about|on|regarding|of)|position|stance|view|views|comments|remarks|statement|statements|response|reaction|take|message|words|opinion|thoughts)\b`)
+	// reOnTopic: "Kirby on Haiti", "Psaki re: masks".
+	reOnTopic = regexp.MustCompile(`(?i)^\W*$|^\s*(?:on|about|re:?|regarding|and)\s`)
+	// reAccording: "according to Kirby"; reFrom: "quotes from Kirby", "a
+	// statement by Kirby".
+	reAccording = regexp.MustCompile(`(?i)\baccording to\s*$`)
+	reFrom      = regexp.MustCompile(`(?i)\b(?:from|by)\s*$`)
+	reQuoteWord = regexp.MustCompile(`(?i)\b(?:quotes?|words|comments?|remarks?|statements?|briefings?|said|says|say)\b`)
+
+	reRecent  = regexp.MustCompile(`(?i)\b(?:the )?(?:latest|most recent|most recently|newest|recent|recently|lately|current|currently|right now|now|these days|at the moment|nowadays|at present|presently|as of today|up to date|still|anymore|any more|today'?s|so far|yet)\b`)
+	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do| has| have)\b|^\s*(?:is|are|does|do|has|have|can|will)\b|^\s*(?:who|what)s\b`)
+	rePast    = regexp.MustCompile(`(?i)\b(?:did|was|were|had|ago|used to|back in|previously|former|formerly|once|originally|first)\b`)
+	reWhoIs   = regexp.MustCompile(`(?i)^\s*(?:who|whos)(?:'s|’s| is| are)?\s+(?:the\s+)?(?:current\s+|new\s+)?$`)
+)
+
+// frameWords ask how something was said or by whom, not what about: they
+// are never the topic.
+var frameWords = wordSet(`white house administration administrations position positions stance stances
+statement statements say says said saying comment comments commented react reacts reacted reaction
+reactions respond responds responded response responses think thinks thought view views remark remarks
+mention mentioned talk talks talked talking discuss discussed speak spoke spoken latest recent recently
+update updates news happening going anything something official officials opinion opinions thought
+thoughts feel feels felt believe believes tell told stand stands take message words week month year
+today yesterday current currently now lately newest biden-harris`)
+
+// understand reads q into a query: the period, recency, the speaker
+// whose words are wanted, and the topic, from the question's words and
+// its explicit filters (which win over what is inferred). now is the
+// current time.
+func (e *Engine) understand(q Question) query {
+	qu := query{q: q, kind: classify(q.Text)}
+	text := q.Text
+	now := e.now()
+
+	p, rest := findPeriod(text, now)
+	text = rest
+	switch {
+	case !q.Since.IsZero() || !q.Until.IsZero():
+		qu.period = period{since: q.Since, until: q.Until}
+	case !p.zero():
+		qu.period, qu.periodInferred = p, true
+	}
+
+	// Recency: "latest", "current", and the present tense.
+	if loc := reRecent.FindAllStringIndex(text, -1); loc != nil {
+		qu.recent = recencyStrong
+		text = cutSpans(text, loc)
+	} else if rePresent.MatchString(q.Text) && !rePast.MatchString(q.Text) && qu.period.zero() {
+		qu.recent = recencySoft
+	}
+
+	// Speakers: a typed speaker: filter, else a person or office the
+	// question names as the one speaking.
+	book := e.speakers.get(e.idx)
+	if q.Speaker != "" {
+		qu.speakers = book.filterFor(q.Speaker)
+		qu.speakerSaid = q.Speaker
+	}
+	var cut [][]int
+	for _, m := range book.find(text) {
+		before, after := text[:m.start], text[m.end:]
+		if reWhoIs.MatchString(before) && m.office != "" {
+			// "Who is the press secretary?": the office is the subject,
+			// and the question is about now.
+			qu.recent = recencyStrong
+			qu.kind = kindPerson
+			continue
+		}
+		speaking := reSpeech.MatchString(after) && !reSpeech.MatchString(before) ||
+			reAccording.MatchString(before) ||
+			reFrom.MatchString(before) && reQuoteWord.MatchString(text) ||
+			strings.TrimSpace(before) == "" && reOnTopic.MatchString(after) ||
+			possessiveFrame(after)
+		if !speaking {
+			continue
+		}
+		if q.Speaker == "" {
+			names := m.names
+			if m.office == "" {
+				names = book.personFilter(m.names)
+			} else if m.office == "president" || m.office == "vice president" || m.office == "first lady" {
+				names = officeHolders(m.office, qu.period)
+			}
+			qu.speakers = append(qu.speakers, names...)
+			if qu.speakerSaid != "" {
+				qu.speakerSaid += " or "
+			}
+			qu.speakerSaid += strings.TrimSpace(text[m.start:m.end])
+			qu.speakerInferred = true
+		}
+		cut = append(cut, []int{m.start, m.end})
+	}
+	text = cutSpans(text, cut)
+	qu.speakers = slices.Compact(qu.speakers)
+	qu.topic = text
+	return qu
+}
+
+// possessiveFrame reports whether a name is followed by "'s position",
+// "'s comments" and the like.
+func possessiveFrame(after string) bool {
+	rest, ok := strings.CutPrefix(after, "'s ")
+	if !ok {
+		rest, ok = strings.CutPrefix(after, "’s ")
+	}
+	if !ok {
+		return false
+	}
+	w, _, _ := strings.Cut(strings.ToLower(rest), " ")
+	return frameNouns[strings.Trim(w, ".,?!")]
+}
+
+var frameNouns = wordSet(`position stance view views comments comment remarks remark statement statements
+response reaction take message words opinion thoughts response answer speech reply`)
+
+// officeHolders returns the holders of an office during p (all of them
+// when p is open).
+func officeHolders(office string, p period) []string {
+	var out []string
+	for _, t := range corpus.Offices(office) {
+		if !p.until.IsZero() && p.until.Before(t.From) || !p.since.IsZero() && !t.To.IsZero() && !p.since.Before(t.To) {
+			continue
+		}
+		if !slices.Contains(out, t.Name) {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}
+
+// personFilter turns the names a surname may mean into speaker filter
+// terms: the surname alone when one person has it (it finds their
+// unresolved labels too), else the likeliest person's full name.
+func (b *speakerBook) personFilter(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	full := 0
+	for _, n := range names {
+		if strings.ToUpper(n) != n {
+			full++
+		}
+	}
+	if full <= 1 {
+		w := strings.Fields(names[0])
+		return []string{strings.Trim(w[len(w)-1], ".,")}
+	}
+	for _, n := range names {
+		if strings.ToUpper(n) != n {
+			return []string{n}
+		}
+	}
+	return names[:1]
+}
+
+// filterFor resolves a typed speaker: filter ("psaki", "jean-pierre",
+// "the_president") to filter terms: an office's holders, a known name, or
+// the typed words as they are.
+func (b *speakerBook) filterFor(s string) []string {
+	if ms := b.find(s); len(ms) == 1 && ms[0].start == 0 && ms[0].end >= len(strings.TrimSpace(s))-1 {
+		m := ms[0]
+		if m.office != "" {
+			if m.office == "president" || m.office == "vice president" || m.office == "first lady" {
+				return officeHolders(m.office, period{})
+			}
+			return m.names
+		}
+		if len(m.names) == 1 && strings.EqualFold(m.names[0], s) {
+			return m.names
+		}
+	}
+	return []string{s}
+}
+
+// cutSpans removes the byte spans from text, leaving a space.
+func cutSpans(text string, spans [][]int) string {
+	if len(spans) == 0 {
+		return text
+	}
+	slices.SortFunc(spans, func(a, b []int) int { return b[0] - a[0] })
+	for _, s := range spans {
+		if s[0] < 0 || s[1] > len(text) || s[0] >= s[1] {
+			continue
+		}
+		text = text[:s[0]] + " " + text[s[1]:]
+	}
+	return strings.Join(strings.FieldsFunc(text, unicode.IsSpace), " ")
+}
+
+// now is the engine's clock.
+func (e *Engine) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+// filtered reports whether the query keeps to a speaker or a period.
+func (qu query) filtered() bool {
+	return len(qu.speakers) > 0 || !qu.period.zero()
+}
+
+// widened is the query without its speaker and period, for the closest
+// answers outside them.
+func (qu query) widened() query {
+	w := qu
+	w.speakers, w.period, w.outside = nil, period{}, true
+	return w
+}
+
+// nothingNote says plainly that nothing from the speaker or period asked
+// for answers: "Nothing from Kirby about this in 2023."
+func (qu query) nothingNote() string {
+	var b strings.Builder
+	b.WriteString("Nothing")
+	if qu.speakerSaid != "" {
+		b.WriteString(" from " + qu.speakerSaid)
+	}
+	if topic := strings.TrimSpace(strings.Trim(qu.topic, "?!. ")); topic != "" {
+		b.WriteString(" about “" + truncate(topic, 80) + "”")
+	}
+	if d := qu.period.describe(); d != "" {
+		b.WriteString(" " + d)
+	}
+	b.WriteString(" in the documents.")
+	return b.String()
+}
+
+// understanding reports how the question was read.
+func (qu query) understanding() Understanding {
+	u := Understanding{Topic: qu.topic, Speakers: qu.speakers, Since: qu.period.since, Until: qu.period.until, Latest: qu.recent == recencyStrong}
+	if qu.speakerSaid != "" {
+		u.Speaker = qu.speakerSaid
+	}
+	u.Period = qu.period.describe()
+	return u
+}

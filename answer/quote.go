@@ -1,0 +1,214 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/briefbot/briefbot/corpus"
+)
+
+// Quote-worthiness: a quote is a statement that can answer. Questions
+// (whoever asks them), headings, datelines, name-and-title lines, list
+// markers, fragments without a verb and boilerplate ("Thank you.", "Go
+// ahead.", "NOW, THEREFORE, I, ... do hereby proclaim") are never the
+// sentence a quote is built on.
+
+var (
+	reListMarker = regexp.MustCompile(`^(?:\(?[a-zA-Z0-9]{1,3}[\).]|[ivxIVX]{1,4}\.|[•·▪‣◦*–—-])\s`)
+	reSection    = regexp.MustCompile(`^(?i:sec(?:tion)?\.?|article|part|title)\s+[0-9IVX]+[a-z]?\b`)
+	// Proclamations and orders open and close with formulas.
+	reFormula   = regexp.MustCompile(`(?i)^(?:now,? therefore|in witness whereof|by the authority vested in me|it is hereby ordered|i hereby (?:direct|order))|do hereby proclaim|hereunto set my hand|it is so ordered`)
+	reGreeting  = regexp.MustCompile(`^(?:and |well, |so, |okay, |ok, )?(?:thank you|thanks(?: so much| again| all| everyone| everybody| for|[,.!]|$)|good (?:morning|afternoon|evening)|(?:hi|hello|welcome|okay|ok|all right|alright|great|sure|yeah|go ahead)(?:[,.!]| everyone| everybody| all|$))`)
+	reClockTime = regexp.MustCompile(`(?i)^\d{1,2}:\d{2}\s*[ap]\.?\s*m\.?`)
+)
+
+// housekeeping are phrases, lower case, of sentences about the event
+// rather than its subject.
+var housekeeping = []string{
+	"for joining", "on background", "embargo", "questions at the end", "take a few questions",
+	"take some questions", "take your questions", "take questions", "over to you",
+	"turn it over", "hand it over", "kick us off", "kick it off", "get us started",
+	"happy to take", "proceed with the briefing", "proceed with a briefing", "the pool",
+	"keep you updated", "keep you guys updated", "keep you posted", "on the record",
+	"off the record", "for attribution", "contributed to this report", "see also:",
+	"load more", "in other news", "click here", "sign up", "subscribe", "all rights reserved",
+	"copyright", "via teleconference", "press briefing room", "as prepared for delivery",
+}
+
+// quotable reports whether sentence s can be the sentence a quote is
+// built on.
+func quotable(s string) bool {
+	s = strings.TrimSpace(s)
+	core := strings.TrimRight(s, `"'”’)] `)
+	if core == "" || strings.HasSuffix(core, "?") {
+		return false
+	}
+	if stageNote(s) || reListMarker.MatchString(s) || reSection.MatchString(s) || reClockTime.MatchString(s) || reFormula.MatchString(s) {
+		return false
+	}
+	words := countWords(s)
+	if words < 4 {
+		return false // "Thank you.", "2023.", "Michael.", "Thanks, Admiral."
+	}
+	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
+	if words < 12 && reGreeting.MatchString(lower) {
+		return false
+	}
+	if words < 30 {
+		for _, h := range housekeeping {
+			if strings.Contains(lower, h) {
+				return false
+			}
+		}
+	}
+	if !hasLower(s) {
+		return false // headings in capitals
+	}
+	ended := strings.HasSuffix(core, ".") || strings.HasSuffix(core, "!") || strings.HasSuffix(s, "”") || strings.HasSuffix(s, "\"")
+	if !ended && (words < 12 || strings.HasSuffix(core, ":")) {
+		return false // headings, datelines, "Name, Title" lines, list items
+	}
+	return hasVerb(s)
+}
+
+// stageNote reports a transcript's note of what happens: "(Laughter.)".
+func stageNote(s string) bool {
+	return (strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")")) || (strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"))
+}
+
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+func hasLower(s string) bool {
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasVerb reports whether s has a finite verb: an auxiliary, a modal, a
+// common verb in any form, or a past-tense "-ed" word after its first.
+func hasVerb(s string) bool {
+	first := true
+	for w := range strings.FieldsFuncSeq(s, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' }) {
+		lw := strings.ToLower(strings.ReplaceAll(w, "’", "'"))
+		if i := strings.IndexByte(lw, '\''); i > 0 {
+			switch lw[i:] {
+			case "'s", "'re", "'ve", "'ll", "'d", "'m", "n't":
+				if lw[i:] != "'s" || verbs[lw[:i]] || pronouns[lw[:i]] {
+					return true
+				}
+			}
+			if strings.HasSuffix(lw, "n't") {
+				return true
+			}
+			lw = lw[:i]
+		}
+		if verbs[lw] {
+			return true
+		}
+		if !first && len(lw) > 4 && strings.HasSuffix(lw, "ed") && !notVerbsEd[lw] {
+			return true
+		}
+		first = false
+	}
+	return false
+}
+
+var pronouns = wordSet(`i you he she it we they that there here what who this`)
+
+// notVerbsEd end in "-ed" without being verbs.
+var notVerbsEd = wordSet(`united red bed need speed seed feed weed hundred indeed shed sacred naked wicked
+kindred breed creed greed deed tweed`)
+
+// verbs is a lexicon of common English verbs in all their forms, and the
+// auxiliaries and modals.
+var verbs = func() map[string]bool {
+	m := wordSet(`is are was were be been being am has have had having do does did doing done will would
+	shall should can could may might must ought cannot wo 's 're 've 'll 'd 'm
+	said says say saying told tells tell made makes make making took takes take taking went goes go going
+	came comes come coming gave gives give giving got gets get getting knew knows know known saw sees see
+	seen thought thinks think found finds find left leaves leave felt feels feel kept keeps keep began begins
+	begun brought brings bring held holds hold stood stands stand meant means mean met meets meet ran runs
+	run paid pays pay sent sends send built builds build spent spends spend lost loses lose understood
+	understands understand led leads lead won wins win spoke speaks speak wrote writes write written chose
+	chooses chosen broke breaks broken fell falls fallen rose rises risen grew grows grown drove drives
+	driven shown shows show sold sells sell bought buys buy taught teaches teach sought seeks seek fought
+	fights fight caught catches catch heard hears hear set sets put puts cut cuts hit hits let lets
+	hurt hurts cost costs quit read reads spread spreads shut shuts bear bears bore borne`)
+	for _, v := range strings.Fields(`accept achieve act add address affect agree aim allow announce answer
+	appear apply appoint approve argue arrive ask assist assume attack attempt authorize avoid back ban
+	become believe belong benefit block boost call care carry cause change charge check claim close
+	commit compare complete concern condemn confirm consider contain continue contribute control cover
+	create cross cut deal decide declare decline defeat defend deliver demand deny depend deploy describe
+	deserve design destroy determine develop die direct discuss do drop earn ease emerge emphasize enable
+	encourage end engage ensure enter establish evaluate expand expect explain express extend face fail
+	fear file fill finish fix focus follow force form fund gain govern grant guarantee handle happen hate
+	head help hire hope host identify ignore impose improve include increase indicate influence inform
+	insist intend introduce invest invite involve issue join judge jump kill launch lay learn lend lift
+	like limit link list listen live look love lower maintain manage mark matter mention miss move name
+	need negotiate note notice obtain occur offer open operate oppose order own pass perform permit pick
+	place plan play pledge point prefer prepare present press prevent proceed produce prohibit promise
+	promote propose protect prove provide publish pull purchase pursue push raise reach react realize
+	receive recognize recommend reduce refer reflect refuse reject release rely remain remember remove
+	repeat replace report represent request require resolve respond rest restore result return reveal
+	review ring risk rule save secure seem sign speed start state stay step stop strengthen stress strike
+	struggle study submit succeed suffer suggest support suppose surge survive suspend target tend thank
+	threaten track trade train travel treat try turn undermine unite urge use vary veto visit vote wait
+	walk want warn watch welcome wish withdraw wonder work worry`) {
+		m[v] = true
+		for _, f := range inflect(v) {
+			m[f] = true
+		}
+	}
+	return m
+}()
+
+// inflect returns the regular forms of a base verb: -s, -ed, -ing.
+func inflect(v string) []string {
+	last := v[len(v)-1]
+	var s, ed, ing string
+	switch {
+	case strings.HasSuffix(v, "s") || strings.HasSuffix(v, "sh") || strings.HasSuffix(v, "ch") || strings.HasSuffix(v, "x") || strings.HasSuffix(v, "z") || strings.HasSuffix(v, "o"):
+		s = v + "es"
+	case last == 'y' && len(v) > 2 && !strings.ContainsRune("aeiou", rune(v[len(v)-2])):
+		s = v[:len(v)-1] + "ies"
+	default:
+		s = v + "s"
+	}
+	switch {
+	case last == 'e':
+		ed, ing = v+"d", v[:len(v)-1]+"ing"
+	case last == 'y' && len(v) > 2 && !strings.ContainsRune("aeiou", rune(v[len(v)-2])):
+		ed, ing = v[:len(v)-1]+"ied", v+"ing"
+	default:
+		ed, ing = v+"ed", v+"ing"
+	}
+	return []string{s, ed, ing}
+}
+
+// speakerOf returns who speaks passage p of d, for a citation: the
+// person's name, else the transcript's label, else, in a news report, the
+// person a sentence quotes.
+func speakerOf(d *corpus.Document, p int, text string) string {
+	ps := d.Passages[p]
+	switch {
+	case ps.Name != "":
+		return ps.Name
+	case ps.Speaker != "":
+		return ps.Speaker
+	}
+	return attribution(text)
+}

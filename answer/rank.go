@@ -1,0 +1,651 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/briefbot/briefbot/corpus"
+	"github.com/briefbot/briefbot/index"
+)
+
+// candidatePassages is how many passages one search retrieves.
+const candidatePassages = 25
+
+// ranked is a question's candidate sentences, best first.
+type ranked struct {
+	qs    questionTerms
+	hits  []index.Hit
+	cands []*candidate
+	doc   func(string) (*corpus.Document, error)
+}
+
+// candidate is a sentence that may answer.
+type candidate struct {
+	doc        *corpus.Document
+	passage    int
+	sents      []span // all sentences of the passage (body offsets)
+	i          int    // this sentence
+	terms      []map[string]int
+	quotable   []bool // which sentences of the passage can anchor a quote
+	f          features
+	score      float64
+	confidence float64
+	content    map[string]bool // content terms of this sentence, for diversity; see contentTerms
+	names      uint64          // the question's names its passage holds (bit k: qs.names[k])
+}
+
+// hitInfo is a retrieved passage with its place among the hits.
+type hitInfo struct {
+	index.Hit
+	rank  int
+	score float64 // over the best hit of its search
+}
+
+// rank retrieves passages for qu and scores their quotable sentences.
+// A question that asks for the latest, or in the present tense, also
+// searches the corpus's last year, so that new answers are among the
+// candidates even when older ones match more words.
+func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
+	var r ranked
+	qs := e.prepare(qu.topic)
+	r.qs = qs
+	if len(qs.terms) == 0 {
+		return r, ErrEmptyQuestion
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	base := index.Query{
+		Terms: qs.order, Since: qu.period.since, Until: qu.period.until,
+		Source: qu.q.Source, Speakers: qu.speakers, Size: candidatePassages,
+	}
+	hits, err := e.idx.Search(ctx, base)
+	if err != nil {
+		return r, err
+	}
+	lists := [][]index.Hit{hits}
+	newest := e.idx.Newest()
+	if qu.recent != recencyNone && !newest.IsZero() {
+		from := newest.AddDate(-1, 0, 0)
+		if base.Since.Before(from) && (base.Until.IsZero() || base.Until.After(from)) {
+			recent := base
+			recent.Since = from
+			more, err := e.idx.Search(ctx, recent)
+			if err != nil {
+				return r, err
+			}
+			lists = append(lists, more)
+		}
+	}
+	infos := mergeHits(lists)
+	for _, h := range infos {
+		r.hits = append(r.hits, h.Hit)
+	}
+	docs := make(map[string]*corpus.Document)
+	r.doc = func(id string) (*corpus.Document, error) {
+		if d, ok := docs[id]; ok {
+			return d, nil
+		}
+		d, err := e.idx.Document(id)
+		if err != nil {
+			return nil, err
+		}
+		docs[id] = &d
+		return &d, nil
+	}
+	if len(infos) == 0 {
+		return r, nil
+	}
+	var cands []*candidate
+	seen := make(map[string]bool)
+	titles := make(map[string]map[string]bool)
+	titleNames := make(map[string]uint64)
+	for _, h := range infos {
+		d, err := r.doc(h.DocID)
+		if err != nil {
+			return r, err
+		}
+		if h.Passage >= len(d.Passages) {
+			continue
+		}
+		p := h.Passage
+		hitScore := h.score
+		if d.Passages[p].IsQuestion() {
+			// A reporter's question is never the answer, but it points at
+			// the answer: the next turn.
+			if p+1 >= len(d.Passages) || d.Passages[p+1].IsQuestion() {
+				continue
+			}
+			p++
+			hitScore *= 0.8
+		}
+		key := fmt.Sprintf("%s#%d", d.ID, p)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		title, ok := titles[d.ID]
+		if !ok {
+			title = make(map[string]bool)
+			var seq []string
+			for _, t := range e.idx.Analyze(d.Title) {
+				st := index.Stem(t.Term)
+				title[st] = true
+				seq = append(seq, st)
+			}
+			titles[d.ID] = title
+			titleNames[d.ID] = namesIn(qs.names, seq)
+		}
+		cands = append(cands, e.score(qs, d, p, title, hitScore, h.rank)...)
+	}
+	// Document evidence: the share of the topic's weight that the
+	// document's retrieved passages hold together (and its title). A
+	// sentence in the document the question is about beats a look-alike
+	// elsewhere.
+	docTerms := make(map[*corpus.Document]map[string]bool)
+	counted := make(map[*map[string]int]bool) // passages whose terms are in docTerms
+	for _, c := range cands {
+		m := docTerms[c.doc]
+		if m == nil {
+			m = make(map[string]bool)
+			for t := range titles[c.doc.ID] {
+				m[t] = true
+			}
+			docTerms[c.doc] = m
+		}
+		if counted[&c.terms[0]] {
+			continue
+		}
+		counted[&c.terms[0]] = true
+		for _, st := range c.terms {
+			for t := range st {
+				m[t] = true
+			}
+		}
+	}
+	docNames := make(map[*corpus.Document]uint64)
+	for _, c := range cands {
+		docNames[c.doc] |= c.names | titleNames[c.doc.ID]
+	}
+	docCov := make(map[*corpus.Document]float64, len(docTerms))
+	docCaps := make(map[*corpus.Document]float64, len(docTerms))
+	for d, m := range docTerms {
+		var w float64
+		for _, t := range qs.uniq {
+			if m[t] {
+				w += qs.terms[t]
+			}
+		}
+		docCov[d] = w / qs.total
+		if qs.namesTotal > 0 {
+			var nw float64
+			for k, n := range qs.names {
+				if docNames[d]&(1<<k) != 0 {
+					nw += n.weight
+				}
+			}
+			docCaps[d] = nw / qs.namesTotal
+		}
+	}
+	topicSize := math.Log1p(float64(len(qs.uniq)))
+	for _, c := range cands {
+		f := &c.f
+		f[fDoc] = docCov[c.doc]
+		f[fDocCaps] = docCaps[c.doc]
+		// A question that names people, places or things the document
+		// never mentions is about something else.
+		if qs.namesTotal > 0 {
+			f[fNamesMissing] = math.Min(1, qs.namesTotal/qs.total) * (1 - docCaps[c.doc])
+		}
+		f[fUnknown] = qs.unknown / qs.total
+		f[fTopicSize] = topicSize
+		f[fDomainMin], f[fDomainMean] = qs.domainMin, qs.domainMean
+		if qu.outside {
+			f[fOutside] = 1
+		}
+		f[fKind] = fitted.kindPriors[docClass(c.doc)]
+		if !c.doc.Date.IsZero() && !newest.IsZero() {
+			age := newest.Sub(c.doc.Date).Hours() / 24
+			f[fAge] = math.Exp(-math.Max(0, age) / 365)
+		}
+		switch qu.recent {
+		case recencySoft:
+			f[fAgeSoft] = f[fAge]
+		case recencyStrong:
+			f[fAgeStrong] = f[fAge]
+		}
+		c.score = fitted.score(f, qs.kind)
+	}
+	// The answer-type cues (regular expressions over the text) are the
+	// costly part of scoring; only sentences that can still reach the top
+	// get them.
+	best := math.Inf(-1)
+	for _, c := range cands {
+		best = math.Max(best, c.score)
+	}
+	tw := fitted.typeW[qs.kind]
+	for _, c := range cands {
+		if qu.allTypes || c.score >= best-tw[0]+tw[1] {
+			c.f[fTypeYes], c.f[fTypeNo] = answerType(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
+			c.score = fitted.score(&c.f, qs.kind)
+		}
+		c.confidence = fitted.confidence(&c.f)
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		a, b := cands[i], cands[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.doc.ID != b.doc.ID {
+			return a.doc.ID < b.doc.ID
+		}
+		if a.passage != b.passage {
+			return a.passage < b.passage
+		}
+		return a.i < b.i
+	})
+	r.cands = cands
+	return r, nil
+}
+
+// mergeHits joins the hits of several searches: a passage found twice
+// keeps its better place.
+func mergeHits(lists [][]index.Hit) []hitInfo {
+	var out []hitInfo
+	at := make(map[index.Hit]int)
+	for _, hits := range lists {
+		if len(hits) == 0 {
+			continue
+		}
+		top := hits[0].Score
+		for rank, h := range hits {
+			key := index.Hit{DocID: h.DocID, Passage: h.Passage}
+			hi := hitInfo{Hit: h, rank: rank, score: h.Score / top}
+			if i, ok := at[key]; ok {
+				if hi.score > out[i].score {
+					out[i].score = hi.score
+				}
+				out[i].rank = min(out[i].rank, rank)
+				continue
+			}
+			at[key] = len(out)
+			out = append(out, hi)
+		}
+	}
+	return out
+}
+
+// docClass sorts a document into the classes whose priors fKind weighs:
+// a briefing or a statement answers more often than a proclamation or a
+// list of nominees.
+func docClass(d *corpus.Document) string {
+	t := strings.ToLower(d.Title)
+	k := strings.ToLower(d.Kind)
+	switch {
+	case strings.Contains(t, "nominat") || strings.Contains(t, "appointments") || strings.Contains(t, "key appointment"):
+		return "nomination"
+	case k == "presidential-actions" || strings.HasPrefix(t, "a proclamation") || strings.HasPrefix(t, "executive order") ||
+		strings.HasPrefix(t, "memorandum") || strings.HasPrefix(t, "proclamation"):
+		return "action"
+	case strings.HasPrefix(t, "readout"):
+		return "readout"
+	case strings.Contains(t, "fact sheet") || k == "fact-sheets":
+		return "fact-sheet"
+	case k == "press-briefings" || strings.Contains(t, "press briefing") || strings.Contains(t, "gaggle") ||
+		strings.Contains(t, "press call") || strings.Contains(t, "press conference"):
+		return "briefing"
+	case k == "speeches-remarks" || k == "remarks" || strings.HasPrefix(t, "remarks"):
+		return "remarks"
+	case strings.HasPrefix(t, "statement") || k == "statements-releases" || k == "briefings-statements":
+		return "statement"
+	case k == "articles":
+		return "article"
+	}
+	return "other"
+}
+
+// SearchTerms returns the index terms Ask searches for text: its topic
+// words, stop words, frame words, names of speakers and dates left out.
+// Benchmarks use it to time retrieval alone.
+func (e *Engine) SearchTerms(text string) []string {
+	return e.prepare(e.understand(Question{Text: text}).topic).order
+}
+
+// questionTerms is an analysed question topic.
+type questionTerms struct {
+	terms      map[string]float64 // stem of a content term -> weight (idf times repetitions)
+	order      []string           // content terms in question order, repeated as asked
+	total      float64            // sum of weights
+	unknown    float64            // weight of the terms the corpus never uses
+	domainMin  float64            // the least affinity of a term to the corpus
+	domainMean float64            // the mean affinity
+	all        map[string]bool    // every analysed term of the question, stop words included
+	kind       answerKind
+	pairs      [][2]string // consecutive content terms of the question
+	uniq       []string    // distinct content terms, sorted: sums over them are reproducible
+	names      []name      // the names the question mentions
+	namesTotal float64     // their weight
+}
+
+func (e *Engine) prepare(text string) questionTerms {
+	qs := questionTerms{terms: make(map[string]float64), all: make(map[string]bool), kind: classify(text)}
+	count := make(map[string]float64) // index term -> times asked
+	var stemOrder []string
+	for _, t := range e.idx.Analyze(text) {
+		qs.all[t.Term] = true
+		if e.stop[t.Term] || e.frame[t.Term] || !hasLetterOrDigit(t.Term) {
+			continue
+		}
+		if len(qs.order) == index.MaxTerms {
+			break
+		}
+		qs.order = append(qs.order, t.Term)
+		stemOrder = append(stemOrder, index.Stem(t.Term))
+		count[t.Term]++
+	}
+	for i := 1; i < len(stemOrder); i++ {
+		if stemOrder[i] != stemOrder[i-1] {
+			qs.pairs = append(qs.pairs, [2]string{stemOrder[i-1], stemOrder[i]})
+		}
+	}
+	// Weights come from the index's terms; sentences are compared by stem,
+	// and a stem weighs as much as its rarest form in the question.
+	terms := make([]string, 0, len(count))
+	for t := range count {
+		terms = append(terms, t)
+	}
+	sort.Strings(terms)
+	unknown := make(map[string]bool)
+	qs.domainMin = math.Inf(1)
+	for _, t := range terms {
+		df, total := e.idx.DocFreq(t)
+		a := e.Background.affinity(df, total, t)
+		qs.domainMin = math.Min(qs.domainMin, a)
+		qs.domainMean += a / float64(len(terms))
+		w := math.Log(1 + (float64(total)-float64(df)+0.5)/(float64(df)+0.5))
+		if df == 0 {
+			// A word the corpus never uses: it weighs like the rarest word, so
+			// a question about something else is not mistaken for a match.
+			w = math.Log(1 + (float64(total)+0.5)/1.5)
+		}
+		w *= 1 + 0.3*(count[t]-1)
+		st := index.Stem(t)
+		qs.all[st] = true
+		if w > qs.terms[st] {
+			qs.terms[st] = w
+			unknown[st] = df == 0
+		}
+	}
+	for st := range qs.terms {
+		qs.uniq = append(qs.uniq, st)
+	}
+	sort.Strings(qs.uniq)
+	for _, st := range qs.uniq {
+		qs.total += qs.terms[st]
+		if unknown[st] {
+			qs.unknown += qs.terms[st]
+		}
+	}
+	// Names: runs of words capitalised inside the question, not at its
+	// start ("Doctor Who", "Summer Theatre", "Tesla").
+	var run []string
+	flush := func() {
+		var w float64
+		seen := make(map[string]bool)
+		for _, st := range run {
+			if !seen[st] {
+				seen[st] = true
+				w += qs.terms[st]
+			}
+		}
+		if w > 0 && len(qs.names) < maxNames {
+			qs.names = append(qs.names, name{stems: run, weight: w})
+			qs.namesTotal += w
+		}
+		run = nil
+	}
+	for i, w := range strings.Fields(text) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if i == 0 || !unicode.IsUpper(r) {
+			flush()
+			continue
+		}
+		for _, t := range e.idx.Analyze(w) {
+			run = append(run, index.Stem(t.Term))
+		}
+		if strings.ContainsAny(w[len(w)-1:], ",.;:?!)\"”") {
+			flush()
+		}
+	}
+	flush()
+	return qs
+}
+
+// name is a run of capitalised words in a question: stems of all its
+// words, stop words included, and the weight of its content words.
+type name struct {
+	stems  []string
+	weight float64
+}
+
+// maxNames bounds the names of a question that are looked for (a bit set).
+const maxNames = 64
+
+// namesIn returns the set of names whose words stand together, in order,
+// in seq.
+func namesIn(names []name, seq []string) uint64 {
+	var found uint64
+	for k, n := range names {
+		for i := 0; i+len(n.stems) <= len(seq); i++ {
+			ok := true
+			for j, st := range n.stems {
+				if seq[i+j] != st {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				found |= 1 << k
+				break
+			}
+		}
+	}
+	return found
+}
+
+func hasLetterOrDigit(s string) bool {
+	for _, r := range s {
+		if r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r > 127 {
+			return true
+		}
+	}
+	return false
+}
+
+// pairCoverage is the weighted share of the question's consecutive content
+// word pairs that stand close together (within two words, either order) in
+// seq: a sentence that rephrases the question keeps its phrases together,
+// one that matches by chance scatters them.
+func pairCoverage(qs questionTerms, seq []string) float64 {
+	if len(qs.pairs) == 0 {
+		return 0
+	}
+	var got, all float64
+	for _, pr := range qs.pairs {
+		w := qs.terms[pr[0]] + qs.terms[pr[1]]
+		all += w
+		for i, t := range seq {
+			if t != pr[0] && t != pr[1] {
+				continue
+			}
+			other := pr[1]
+			if t == pr[1] {
+				other = pr[0]
+			}
+			hit := false
+			for j := i + 1; j < len(seq) && j <= i+3; j++ {
+				if seq[j] == other {
+					hit = true
+					break
+				}
+			}
+			if hit {
+				got += w
+				break
+			}
+		}
+	}
+	return got / all
+}
+
+const (
+	bm25K1       = 1.2
+	bm25B        = 0.4
+	avgSentTerms = 24.0
+)
+
+// score splits passage p of d into sentences and scores each quotable
+// one against the question.
+func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[string]bool, hitScore float64, rank int) []*candidate {
+	ps := d.Passages[p]
+	text := d.Body[ps.Start:ps.End]
+	sents := sentences(text)
+	if len(sents) == 0 {
+		return nil
+	}
+	ok := make([]bool, len(sents))
+	any := false
+	for i := range sents {
+		ok[i] = quotable(text[sents[i].Start:sents[i].End])
+		any = any || ok[i]
+		sents[i].Start += ps.Start
+		sents[i].End += ps.Start
+	}
+	if !any {
+		return nil
+	}
+	toks := e.idx.Analyze(text)
+	terms := make([]map[string]int, len(sents))
+	seqs := make([][]string, len(sents))
+	lens := make([]int, len(sents))
+	for i := range terms {
+		terms[i] = make(map[string]int)
+	}
+	k := 0
+	var stems []string // every word of the passage, to find the question's names in
+	if len(qs.names) > 0 {
+		stems = make([]string, 0, len(toks))
+	}
+	for _, t := range toks {
+		at := t.Start + ps.Start
+		for k < len(sents)-1 && at >= sents[k].End {
+			k++
+		}
+		st := index.Stem(t.Term)
+		if stems != nil {
+			stems = append(stems, st)
+		}
+		terms[k][st]++
+		if !e.stop[t.Term] {
+			seqs[k] = append(seqs[k], st)
+		}
+		lens[k]++
+	}
+	// Context: the reporter's question this turn answers.
+	context := make(map[string]bool)
+	if p > 0 && d.Passages[p-1].IsQuestion() {
+		prev := d.Passages[p-1]
+		for _, t := range e.idx.Analyze(d.Body[prev.Start:prev.End]) {
+			context[index.Stem(t.Term)] = true
+		}
+	}
+	passageTerms := make(map[string]int)
+	for _, m := range terms {
+		for t, n := range m {
+			passageTerms[t] += n
+		}
+	}
+	names := namesIn(qs.names, stems)
+	named := 0.0
+	if ps.Name != "" {
+		named = 1
+	}
+	out := make([]*candidate, 0, len(sents))
+	for i := range sents {
+		if !ok[i] {
+			continue
+		}
+		var match, covered, adj, pass, qturn, ttl, bridged float64
+		for _, t := range qs.uniq {
+			w := qs.terms[t]
+			tf := float64(terms[i][t])
+			if tf > 0 {
+				norm := 1 - bm25B + bm25B*float64(lens[i])/avgSentTerms
+				match += w * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
+				covered += w
+				continue
+			}
+			// Words of the question found around the sentence support it.
+			switch {
+			case i > 0 && terms[i-1][t] > 0, i+1 < len(sents) && terms[i+1][t] > 0:
+				adj += w
+			case passageTerms[t] > 0:
+				pass += w
+			case context[t]:
+				qturn += w
+			case title[t]:
+				ttl += w
+			default:
+				if s := e.bridged(t, terms[i]); s > 0 {
+					bridged += w * s
+				}
+			}
+		}
+		if covered == 0 && bridged == 0 {
+			continue
+		}
+		c := &candidate{doc: d, passage: p, sents: sents, i: i, terms: terms, quotable: ok, names: names}
+		f := &c.f
+		f[fMatch] = match / (qs.total * (bm25K1 + 1))
+		f[fCov] = covered / qs.total
+		f[fAdj] = adj / qs.total
+		f[fPass] = pass / qs.total
+		f[fQTurn] = qturn / qs.total
+		f[fTitle] = ttl / qs.total
+		f[fBridge] = bridged / qs.total
+		f[fHit] = hitScore
+		f[fPhrase] = pairCoverage(qs, seqs[i])
+		f[fRank] = float64(rank)
+		f[fNamed] = named
+		if i == 0 {
+			f[fFirst] = 1
+		}
+		novel := 0
+		for _, t := range seqs[i] {
+			if _, ok := qs.terms[t]; !ok {
+				novel++
+			}
+		}
+		if novel == 0 {
+			f[fNoNew] = 1
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// bridged returns how strongly a sentence with the given stems holds a word
+// related to the question's stem t (see bridge.go), 0 when it holds none.
+func (e *Engine) bridged(t string, sent map[string]int) float64 {
+	best := 0.0
+	for _, r := range e.Bridge[t] {
+		if sent[r.Stem] > 0 && r.Weight > best {
+			best = r.Weight
+		}
+	}
+	return best
+}

@@ -1,0 +1,814 @@
+// Command train fits the answer engine's ranking weights, its confidence
+// and the bands shown to readers, and its lexical bridge, from the
+// briefings themselves: in every press briefing a reporter asks (Q) and
+// an official answers in the next turn. It writes answer/params.json and
+// answer/bridge.tsv, which the engine embeds.
+//
+//	go run ./cmd/train --corpus /tmp/wh --squad ../shared/qa --wordnet /usr/share/wordnet
+//
+// Only documents dated before --before (2024-01-01) are read for fitting;
+// pairs before --dev (2023-07-01) train, the rest are held out to report
+// on and to set the bands. With --measure it fits nothing and instead
+// measures the embedded parameters on pairs dated from --from (2024-01-01
+// on: data never fitted on), over the whole corpus.
+//
+// The same input gives the same files: pairs are sampled by a hash, the
+// index is merged into one segment so that scores do not depend on how
+// its segments happened to merge, and every fit runs a fixed number of
+// deterministic steps.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/gob"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+	"unicode"
+
+	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/corpus"
+	"github.com/briefbot/briefbot/index"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "train:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the trainer's command line.
+type config struct {
+	corpus, squad, wordnet, out, work string
+	before, dev, from                 time.Time
+	every                             int
+	maxTrain, maxDev, maxOff          int
+	measure                           bool
+	cache                             string
+	bridge                            string
+	iters                             int
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.corpus, "corpus", "", "Briefing Room corpus folder (required)")
+	fs.StringVar(&c.squad, "squad", "", "folder of squad-a.corpus.jsonl and squad-a.qa.jsonl: mixed into the ranking fit, and its questions are the off-topic questions asked of the briefings (optional)")
+	fs.StringVar(&c.wordnet, "wordnet", "", "WordNet database folder (Debian's wordnet-base: /usr/share/wordnet) for the bridge's synonyms (optional)")
+	fs.StringVar(&c.out, "out", "answer", "folder to write params.json and bridge.tsv to")
+	fs.StringVar(&c.work, "work", "", "folder for the trainer's indexes (default: a temporary folder, removed at the end)")
+	before := fs.String("before", "2024-01-01", "fit only on documents dated before this day")
+	dev := fs.String("dev", "2023-07-01", "pairs from this day on are held out (dev), earlier ones train")
+	from := fs.String("from", "2024-01-01", "with --measure: the pairs measured are dated from this day on")
+	fs.IntVar(&c.every, "every", 4, "use one question in every N (the others stay in the corpus)")
+	fs.IntVar(&c.maxTrain, "max-train", 3000, "at most this many training pairs")
+	fs.IntVar(&c.maxDev, "max-dev", 1000, "at most this many held-out pairs")
+	fs.IntVar(&c.maxOff, "max-offtopic", 1500, "at most this many off-topic questions per side")
+	fs.IntVar(&c.iters, "iters", 300, "steps of the ranking fit")
+	fs.StringVar(&c.bridge, "bridge", "both", "the lexical bridge: learned, wordnet, both or none")
+	fs.BoolVar(&c.measure, "measure", false, "measure the embedded parameters on held-out pairs instead of fitting")
+	fs.StringVar(&c.cache, "cache", "", "keep the asked questions' candidates in this file and reuse them (for trying fits; remove it when the engine's features change)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: train --corpus DIR [--squad DIR] [--wordnet DIR] [--out DIR] [--measure]\n\nFits the answer engine's parameters on the briefings' own questions and answers.\nSee the package documentation (go doc ./cmd/train) and the README.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.corpus == "" {
+		fs.Usage()
+		return c, errors.New("--corpus is required")
+	}
+	for _, d := range []struct {
+		s string
+		t *time.Time
+	}{{*before, &c.before}, {*dev, &c.dev}, {*from, &c.from}} {
+		t, err := time.Parse("2006-01-02", d.s)
+		if err != nil {
+			return c, fmt.Errorf("%q is not a date (YYYY-MM-DD)", d.s)
+		}
+		*d.t = t
+	}
+	switch c.bridge {
+	case "learned", "wordnet", "both", "none":
+	default:
+		return c, fmt.Errorf("--bridge %q: want learned, wordnet, both or none", c.bridge)
+	}
+	if c.every < 1 {
+		return c, errors.New("--every must be at least 1")
+	}
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if c.work == "" {
+		dir, err := os.MkdirTemp("", "briefbot-train-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		c.work = dir
+	}
+	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	if c.measure {
+		return measure(ctx, c, stdout, logf)
+	}
+	return fit(ctx, c, stdout, logf)
+}
+
+// briefings builds the index of the corpus's documents that m lets
+// through, with m's chosen questions taken out, and opens it merged into
+// one segment.
+func briefings(ctx context.Context, c config, m *miner, name string, logf func(string, ...any)) (*index.Index, error) {
+	files, err := corpus.List(c.corpus)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(c.work, name)
+	start := time.Now()
+	if _, err := index.BuildFrom(ctx, dir, m.filter(files.Documents()), nil); err != nil {
+		return nil, err
+	}
+	idx, err := index.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := idx.Optimize(ctx); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	logf("indexed %d documents (%d questions taken out, %d pairs) in %s", m.docs, m.removed, len(m.pairs), time.Since(start).Round(time.Second))
+	return idx, nil
+}
+
+// examples asks eng every pair's question, within the pair's day ("day")
+// or over the whole corpus ("all"), and labels the candidates that lie in
+// the answering turn.
+func examples(ctx context.Context, eng *answer.Engine, pairs []pair, set string) ([]*example, error) {
+	out := make([]*example, 0, len(pairs))
+	for _, p := range pairs {
+		q := answer.Question{Text: p.Question}
+		if set == "day" {
+			d := time.Date(p.Date.Year(), p.Date.Month(), p.Date.Day(), 0, 0, 0, 0, time.UTC)
+			q.Since, q.Until = d, d.Add(24*time.Hour-time.Nanosecond)
+		}
+		_, cands, err := eng.Candidates(ctx, q)
+		if err != nil && !errors.Is(err, answer.ErrEmptyQuestion) {
+			return nil, err
+		}
+		ex := &example{Set: set, Pos: make([]bool, len(cands))}
+		for i, cd := range cands {
+			ex.Kind = kindIndex(cd.Kind)
+			ex.Cands = append(ex.Cands, cd.Features)
+			ex.Pos[i] = cd.DocID == p.DocID && cd.Start >= p.AnswerStart && cd.End <= p.AnswerEnd
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
+func kindIndex(k string) int {
+	for i, n := range kinds {
+		if n == k {
+			return i
+		}
+	}
+	return 0
+}
+
+// qaItem is a line of a SQuAD question file.
+type qaItem struct {
+	ID       string   `json:"id"`
+	Question string   `json:"question"`
+	Answers  []string `json:"answers"`
+}
+
+func readQA(path string) ([]qaItem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []qaItem
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var it qaItem
+		if err := json.Unmarshal(sc.Bytes(), &it); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, it)
+	}
+	return out, sc.Err()
+}
+
+// fold lower-cases s and folds punctuation and white space, as the eval
+// compares answers.
+func fold(s string) string {
+	var b strings.Builder
+	space := true
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+			space = false
+		} else if !space {
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// squadExamples asks the SQuAD questions of their own articles (set
+// "squad": a candidate answers when it holds a gold answer) or, with
+// offtopic, of the briefings (set "offtopic": nothing answers).
+func squadExamples(ctx context.Context, eng *answer.Engine, idx *index.Index, items []qaItem, set string) ([]*example, error) {
+	var out []*example
+	for _, it := range items {
+		_, cands, err := eng.Candidates(ctx, answer.Question{Text: it.Question})
+		if err != nil && !errors.Is(err, answer.ErrEmptyQuestion) {
+			return nil, err
+		}
+		ex := &example{Set: set}
+		if set != "offtopic" {
+			ex.Pos = make([]bool, len(cands))
+		}
+		var answers []string
+		for _, a := range it.Answers {
+			if f := fold(a); f != "" {
+				answers = append(answers, f)
+			}
+		}
+		for i, cd := range cands {
+			ex.Kind = kindIndex(cd.Kind)
+			ex.Cands = append(ex.Cands, cd.Features)
+			if ex.Pos == nil {
+				continue
+			}
+			d, err := idx.Document(cd.DocID)
+			if err != nil {
+				return nil, err
+			}
+			text := " " + fold(d.Body[cd.Start:cd.End]) + " "
+			for _, a := range answers {
+				if strings.Contains(text, " "+a+" ") {
+					ex.Pos[i] = true
+				}
+			}
+		}
+		out = append(out, ex)
+	}
+	return out, nil
+}
+
+// splitItems puts every other item on each side, at most n per side.
+func splitItems(items []qaItem, n int) (a, b []qaItem) {
+	for i, it := range items {
+		if i%2 == 0 {
+			a = append(a, it)
+		} else {
+			b = append(b, it)
+		}
+	}
+	if n > 0 {
+		a, b = a[:min(n, len(a))], b[:min(n, len(b))]
+	}
+	return a, b
+}
+
+// rankLayout returns the embedded parameters' ranking weights in the
+// trainer's layout.
+func rankLayout(p answer.Params) []float64 {
+	w := make([]float64, nRank)
+	for i, n := range base {
+		w[i] = p.Rank[n]
+	}
+	for k, n := range kinds {
+		tw := p.Type[n]
+		w[nBase+2*k], w[nBase+2*k+1] = tw[0], tw[1]
+	}
+	return w
+}
+
+// confLayout returns the embedded confidence.
+func confLayout(p answer.Params) confModel {
+	conv := func(l answer.Logistic) logit {
+		out := logit{bias: l.Bias, w: make([]float64, nBase)}
+		for i, n := range base {
+			out.w[i] = l.Weights[n]
+		}
+		return out
+	}
+	return confModel{on: conv(p.OnTopic), hit: conv(p.Hit)}
+}
+
+// logisticOut is l in the file format.
+func logisticOut(l logit) answer.Logistic {
+	out := answer.Logistic{Bias: round6(l.bias), Weights: make(map[string]float64)}
+	for i, n := range base {
+		if l.w[i] != 0 {
+			out.Weights[n] = round6(l.w[i])
+		}
+	}
+	return out
+}
+
+// dataset is what the fit needs from the questions asked: reusable with
+// --cache.
+type dataset struct {
+	Train, Dev []*example
+	Bridge     answer.Bridge
+	Background map[string]float64
+	PairsTrain int
+	PairsDev   int
+}
+
+func fit(ctx context.Context, c config, stdout io.Writer, logf func(string, ...any)) error {
+	var ds dataset
+	if c.cache != "" {
+		if f, err := os.Open(c.cache); err == nil {
+			err = gob.NewDecoder(f).Decode(&ds)
+			f.Close()
+			if err != nil {
+				return fmt.Errorf("read %s: %w", c.cache, err)
+			}
+			logf("read the asked questions from %s", c.cache)
+			return fitData(c, ds, stdout)
+		}
+	}
+	ds, err := ask(ctx, c, logf)
+	if err != nil {
+		return err
+	}
+	if c.cache != "" {
+		f, err := os.Create(c.cache)
+		if err != nil {
+			return err
+		}
+		if err := gob.NewEncoder(f).Encode(ds); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	return fitData(c, ds, stdout)
+}
+
+// ask mines the pairs, builds the indexes and asks every question.
+func ask(ctx context.Context, c config, logf func(string, ...any)) (dataset, error) {
+	var ds dataset
+	m := &miner{before: c.before, every: uint64(c.every)}
+	idx, err := briefings(ctx, c, m, "briefings", logf)
+	if err != nil {
+		return ds, err
+	}
+	defer idx.Close()
+	eng := answer.New(idx)
+	eng.Now = func() time.Time { return c.before }
+
+	train, dev := split(m.pairs, c.dev, c.maxTrain, c.maxDev)
+	logf("pairs: %d train (before %s), %d dev", len(train), c.dev.Format("2006-01-02"), len(dev))
+
+	// The bridge and the background first: the candidates' features
+	// depend on them.
+	br, err := buildBridge(c, eng, m, idx, logf)
+	if err != nil {
+		return ds, err
+	}
+	eng.Bridge = br
+	var bg map[string]float64
+	if c.wordnet != "" {
+		bg, err = wordnetBackground(c.wordnet, func(s string) []string {
+			var out []string
+			for _, t := range idx.Analyze(s) {
+				out = append(out, t.Term)
+			}
+			return out
+		})
+		if err != nil {
+			return ds, err
+		}
+		eng.Background = answer.NewBackground(bg)
+		logf("background: %d words of general English", len(bg))
+	}
+
+	var trainEx, devEx []*example
+	for _, set := range []string{"day", "all"} {
+		t, err := examples(ctx, eng, train, set)
+		if err != nil {
+			return ds, err
+		}
+		d, err := examples(ctx, eng, dev, set)
+		if err != nil {
+			return ds, err
+		}
+		trainEx, devEx = append(trainEx, t...), append(devEx, d...)
+		logf("asked the %s questions (%d + %d)", set, len(t), len(d))
+	}
+	if c.squad != "" {
+		t, d, err := squadSets(ctx, c, eng, logf)
+		if err != nil {
+			return ds, err
+		}
+		trainEx, devEx = append(trainEx, t...), append(devEx, d...)
+	}
+
+	ds.Train, ds.Dev, ds.Bridge, ds.Background = trainEx, devEx, br, bg
+	ds.PairsTrain, ds.PairsDev = len(train), len(dev)
+	return ds, nil
+}
+
+// fitData fits the parameters on the asked questions and writes them.
+func fitData(c config, ds dataset, stdout io.Writer) error {
+	trainEx, devEx, br, bg := ds.Train, ds.Dev, ds.Bridge, ds.Background
+	old := answer.EmbeddedParams()
+	w0 := rankLayout(old)
+	w := fitRank(trainEx, w0, 0.01, c.iters)
+
+	pts := points(trainEx, w)
+	cm := fitConfidence(pts, 0.01)
+	devPts := points(devEx, w)
+	bands := chooseBands(devPts, cm, 0.93, 0.92, 0.65, 30)
+
+	p := answer.Params{
+		Rank: make(map[string]float64), Type: make(map[string][2]float64),
+		OnTopic: logisticOut(cm.on), Hit: logisticOut(cm.hit), Bands: bands, KindPriors: old.KindPriors,
+	}
+	for i, n := range base {
+		if i != fYes && i != fNo && !questionLevel[n] && w[i] != 0 {
+			p.Rank[n] = round6(w[i])
+		}
+	}
+	for k, n := range kinds {
+		p.Type[n] = [2]float64{round6(w[nBase+2*k]), round6(w[nBase+2*k+1])}
+	}
+	meta := map[string]any{
+		"fitted_by": "go run ./cmd/train (see README: Refitting)",
+		"before":    c.before.Format("2006-01-02"), "dev_from": c.dev.Format("2006-01-02"),
+		"pairs_train": ds.PairsTrain, "pairs_dev": ds.PairsDev, "bridge": c.bridge,
+		"squad": c.squad != "", "wordnet": c.wordnet != "",
+	}
+	p.Meta = make(map[string]json.RawMessage)
+	for k, v := range meta {
+		b, _ := json.Marshal(v)
+		p.Meta[k] = b
+	}
+
+	// The report: before (the embedded parameters) and after, on dev.
+	fmt.Fprintf(stdout, "held-out (dev) questions, ranked with the embedded weights -> the fitted ones:\n")
+	report(stdout, devEx, w0, w, confLayout(old), old.Bands, cm, bands)
+	if err := writeOut(c.out, p, br); err != nil {
+		return err
+	}
+	if bg != nil {
+		if err := writeBackground(filepath.Join(c.out, "background.tsv"), bg); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "wrote %s and %s\n", filepath.Join(c.out, "params.json"), filepath.Join(c.out, "bridge.tsv"))
+	return nil
+}
+
+func round6(x float64) float64 { return float64(int64(x*1e6+copysign(0.5, x))) / 1e6 }
+
+func copysign(a, b float64) float64 {
+	if b < 0 {
+		return -a
+	}
+	return a
+}
+
+// squadSets builds the SQuAD index and asks its questions of their own
+// articles (ranking data) and of the briefings (off-topic questions).
+func squadSets(ctx context.Context, c config, brief *answer.Engine, logf func(string, ...any)) (train, dev []*example, err error) {
+	items, err := readQA(filepath.Join(c.squad, "squad-a.qa.jsonl"))
+	if err != nil {
+		return nil, nil, err
+	}
+	var answerable []qaItem
+	for _, it := range items {
+		if len(it.Answers) > 0 {
+			answerable = append(answerable, it)
+		}
+	}
+	// Off-topic: the Wikipedia questions asked of the briefings.
+	offA, offB := splitItems(answerable, c.maxOff)
+	ta, err := squadExamples(ctx, brief, nil, offA, "offtopic")
+	if err != nil {
+		return nil, nil, err
+	}
+	tb, err := squadExamples(ctx, brief, nil, offB, "offtopic")
+	if err != nil {
+		return nil, nil, err
+	}
+	train, dev = append(train, ta...), append(dev, tb...)
+	logf("asked %d + %d off-topic questions of the briefings", len(ta), len(tb))
+
+	files, err := corpus.List(filepath.Join(c.squad, "squad-a.corpus.jsonl"))
+	if err != nil {
+		return nil, nil, err
+	}
+	dir := filepath.Join(c.work, "squad")
+	if _, err := index.BuildFrom(ctx, dir, seq2(files), nil); err != nil {
+		return nil, nil, err
+	}
+	sq, err := index.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer sq.Close()
+	if err := sq.Optimize(ctx); err != nil {
+		return nil, nil, err
+	}
+	eng := answer.New(sq)
+	eng.Bridge, eng.Background = brief.Bridge, brief.Background
+	a, b := splitItems(answerable, 0)
+	sa, err := squadExamples(ctx, eng, sq, a, "squad")
+	if err != nil {
+		return nil, nil, err
+	}
+	sb, err := squadExamples(ctx, eng, sq, b, "squad")
+	if err != nil {
+		return nil, nil, err
+	}
+	logf("asked %d + %d SQuAD questions of their articles", len(sa), len(sb))
+	return append(train, sa...), append(dev, sb...), nil
+}
+
+func seq2(files *corpus.Files) func(func(corpus.Document, error) bool) {
+	return func(yield func(corpus.Document, error) bool) {
+		for d := range files.Documents() {
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+// buildBridge learns word substitutions from every training pair and adds
+// WordNet's relations, as --bridge says.
+func buildBridge(c config, eng *answer.Engine, m *miner, idx *index.Index, logf func(string, ...any)) (answer.Bridge, error) {
+	var parts []answer.Bridge
+	if c.bridge == "learned" || c.bridge == "both" {
+		subs := newSubstitutions()
+		for _, tp := range m.texts {
+			if tp.date.Before(c.dev) {
+				subs.add(stems(eng, tp.q), stems(eng, tp.a))
+			}
+		}
+		b := subs.bridge()
+		logf("learned %d word associations from %.0f pairs", len(b), subs.n)
+		parts = append(parts, b)
+	}
+	if (c.bridge == "wordnet" || c.bridge == "both") && c.wordnet != "" {
+		known := func(word string) (string, bool) {
+			toks := idx.Analyze(word)
+			if len(toks) != 1 {
+				return "", false
+			}
+			if df, _ := idx.DocFreq(toks[0].Term); df < 3 {
+				return "", false
+			}
+			return index.Stem(toks[0].Term), true
+		}
+		b, err := wordnetBridge(c.wordnet, known)
+		if err != nil {
+			return nil, err
+		}
+		logf("WordNet relates %d words", len(b))
+		parts = append(parts, b)
+	}
+	return mergeBridges(parts...), nil
+}
+
+// writeOut writes the parameters and the bridge.
+func writeOut(dir string, p answer.Params, br answer.Bridge) error {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "params.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# The lexical bridge, written by cmd/train: question stem<TAB>related stem:strength ...\n")
+	if err := br.Write(&buf); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "bridge.tsv"), buf.Bytes(), 0o644)
+}
+
+// report prints, per set, hit@1 and hit@3 under the old and new weights,
+// and how the confidence bands hold up.
+func report(w io.Writer, exs []*example, w0, w1 []float64, ocm confModel, obands answer.Bands, ncm confModel, nbands answer.Bands) {
+	sets := map[string][]*example{}
+	var names []string
+	for _, ex := range exs {
+		if _, ok := sets[ex.Set]; !ok {
+			names = append(names, ex.Set)
+		}
+		sets[ex.Set] = append(sets[ex.Set], ex)
+	}
+	sort.Strings(names)
+	for _, s := range names {
+		if s == "offtopic" {
+			continue
+		}
+		h1a, h3a := hits(sets[s], w0)
+		h1b, h3b := hits(sets[s], w1)
+		fmt.Fprintf(w, "  %-8s %4d questions  hit@1 %.3f -> %.3f   hit@3 %.3f -> %.3f   (a candidate answers: %.3f)\n", s, len(sets[s]), h1a, h1b, h3a, h3b, recall(sets[s]))
+	}
+	for _, v := range []struct {
+		name  string
+		w     []float64
+		cm    confModel
+		bands answer.Bands
+	}{{"embedded", w0, ocm, obands}, {"fitted", w1, ncm, nbands}} {
+		fmt.Fprintf(w, "  %s confidence, bands answer %.3f medium %.3f high %.3f:\n", v.name, v.bands.Answer, v.bands.Medium, v.bands.High)
+		for _, s := range names {
+			bandReport(w, s, points(sets[s], v.w), v.cm, v.bands)
+		}
+	}
+}
+
+// recall is the share of questions with an answering candidate at all.
+func recall(exs []*example) float64 {
+	n := 0
+	for _, ex := range exs {
+		if anyTrue(ex.Pos) {
+			n++
+		}
+	}
+	return float64(n) / float64(max(1, len(exs)))
+}
+
+func hits(exs []*example, w []float64) (h1, h3 float64) {
+	if len(exs) == 0 {
+		return 0, 0
+	}
+	for _, ex := range exs {
+		s := rankScores(ex, w)
+		if hitAt(ex, s, 1) {
+			h1++
+		}
+		if hitAt(ex, s, 3) {
+			h3++
+		}
+	}
+	return h1 / float64(len(exs)), h3 / float64(len(exs))
+}
+
+// bandReport prints for one set how many questions each band got and how
+// many of those were right (answered questions) or declined (off-topic).
+func bandReport(w io.Writer, set string, pts []point, cm confModel, b answer.Bands) {
+	type tally struct{ n, hit int }
+	t := map[string]*tally{"high": {}, "medium": {}, "low": {}, "none": {}}
+	for _, p := range pts {
+		c := cm.p(p.f)
+		band := "none"
+		switch {
+		case c >= b.High:
+			band = "high"
+		case c >= b.Medium:
+			band = "medium"
+		case c >= b.Answer:
+			band = "low"
+		}
+		t[band].n++
+		if p.hit {
+			t[band].hit++
+		}
+	}
+	answered := t["high"].n + t["medium"].n + t["low"].n
+	fmt.Fprintf(w, "    %-8s answered %.3f", set, float64(answered)/float64(max(1, len(pts))))
+	for _, band := range []string{"high", "medium", "low"} {
+		x := t[band]
+		fmt.Fprintf(w, "  %s %d (right %.2f)", band, x.n, float64(x.hit)/float64(max(1, x.n)))
+	}
+	fmt.Fprintf(w, "  declined %d\n", t["none"].n)
+}
+
+// measure reports the embedded parameters on pairs never fitted on:
+// those dated from c.from, over the whole corpus with their questions
+// taken out.
+func measure(ctx context.Context, c config, stdout io.Writer, logf func(string, ...any)) error {
+	m := &miner{from: c.from, every: uint64(c.every)}
+	idx, err := briefings(ctx, c, m, "all", logf)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	eng := answer.New(idx)
+	pairs := sample(m.pairs, c.maxDev)
+	p := answer.EmbeddedParams()
+	w := rankLayout(p)
+	cm := confLayout(p)
+	fmt.Fprintf(stdout, "%d pairs dated from %s, whole corpus (%d documents), embedded parameters:\n", len(pairs), c.from.Format("2006-01-02"), m.docs)
+	var all []*example
+	for _, set := range []string{"day", "all"} {
+		exs, err := examples(ctx, eng, pairs, set)
+		if err != nil {
+			return err
+		}
+		all = append(all, exs...)
+		b := baseline(ctx, idx, pairs, set)
+		h1, h3 := hits(exs, w)
+		fmt.Fprintf(stdout, "  %-4s hit@1 %.3f  hit@3 %.3f   (plain BM25 passages: hit@1 %.3f hit@3 %.3f)\n", set, h1, h3, b[0], b[1])
+	}
+	if c.squad != "" {
+		items, err := readQA(filepath.Join(c.squad, "squad-a.qa.jsonl"))
+		if err != nil {
+			return err
+		}
+		var off []qaItem
+		for _, it := range items {
+			if len(it.Answers) > 0 {
+				off = append(off, it)
+			}
+		}
+		_, b := splitItems(off, c.maxOff)
+		exs, err := squadExamples(ctx, eng, nil, b, "offtopic")
+		if err != nil {
+			return err
+		}
+		all = append(all, exs...)
+	}
+	fmt.Fprintf(stdout, "  bands answer %.3f medium %.3f high %.3f:\n", p.Bands.Answer, p.Bands.Medium, p.Bands.High)
+	sets := map[string][]*example{}
+	for _, ex := range all {
+		sets[ex.Set] = append(sets[ex.Set], ex)
+	}
+	for _, s := range []string{"day", "all", "offtopic"} {
+		if len(sets[s]) > 0 {
+			bandReport(stdout, s, points(sets[s], w), cm, p.Bands)
+		}
+	}
+	return nil
+}
+
+// baseline is plain BM25 over passages: Bleve's ranking of the question's
+// words, every word kept; a hit is a passage of the answering turn among
+// the first one or three.
+func baseline(ctx context.Context, idx *index.Index, pairs []pair, set string) [2]float64 {
+	var h [2]float64
+	for _, p := range pairs {
+		q := index.Query{Size: 3}
+		for _, t := range idx.Analyze(p.Question) {
+			q.Terms = append(q.Terms, t.Term)
+		}
+		if set == "day" {
+			d := time.Date(p.Date.Year(), p.Date.Month(), p.Date.Day(), 0, 0, 0, 0, time.UTC)
+			q.Since, q.Until = d, d
+		}
+		hits, err := idx.Search(ctx, q)
+		if err != nil {
+			continue
+		}
+		doc, err := idx.Document(p.DocID)
+		if err != nil {
+			continue
+		}
+		for i, hit := range hits {
+			if hit.DocID != p.DocID || hit.Passage >= len(doc.Passages) {
+				continue
+			}
+			ps := doc.Passages[hit.Passage]
+			if ps.Start >= p.AnswerStart && ps.End <= p.AnswerEnd {
+				if i == 0 {
+					h[0]++
+				}
+				h[1]++
+				break
+			}
+		}
+	}
+	n := float64(max(1, len(pairs)))
+	return [2]float64{h[0] / n, h[1] / n}
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"hash/fnv"
+	"iter"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/briefbot/briefbot/corpus"
+)
+
+// pair is a reporter's question and the official's answer that follows
+// it in a transcript: training data from the briefings themselves.
+type pair struct {
+	DocID    string
+	Date     time.Time
+	Q        int    // index of the question's passage in the original document
+	Question string // what the engine is asked: the question the reporter put
+	// AnswerStart and AnswerEnd are the byte span in the body of the
+	// answering turn: every passage of the official who answers, up to
+	// the next question.
+	AnswerStart, AnswerEnd int
+	Speaker                string
+	key                    uint64 // orders and samples pairs reproducibly
+}
+
+// miner picks pairs from documents as they stream past and takes the
+// chosen pairs' questions out of the documents, so the engine cannot find
+// the answer by matching the question itself.
+type miner struct {
+	before  time.Time // only documents dated before (zero: any)
+	from    time.Time // only documents dated on or after (zero: any)
+	every   uint64    // keep one question in every `every` (by hash)
+	pairs   []pair
+	texts   []textPair // every pair seen, sampled or not: the bridge learns from them
+	docs    int
+	removed int
+}
+
+// filter streams docs, keeping those in the miner's dates, and mines and
+// strips their chosen questions.
+func (m *miner) filter(docs iter.Seq[corpus.Document]) iter.Seq2[corpus.Document, error] {
+	return func(yield func(corpus.Document, error) bool) {
+		for d := range docs {
+			if !m.before.IsZero() && !d.Date.Before(m.before) {
+				continue
+			}
+			m.docs++
+			if m.from.IsZero() || !d.Date.Before(m.from) {
+				d = m.mine(d)
+			}
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+// mine finds d's question-and-answer pairs, keeps the sampled ones and
+// returns d without their questions.
+func (m *miner) mine(d corpus.Document) corpus.Document {
+	drop := make(map[int]bool)
+	ps := d.Passages
+	for i := 0; i+1 < len(ps); i++ {
+		if !ps[i].IsQuestion() || ps[i+1].IsQuestion() || ps[i+1].Name == "" {
+			continue
+		}
+		// The answer: the official's passages up to the next question.
+		j := i + 1
+		for j+1 < len(ps) && ps[j+1].Speaker == ps[i+1].Speaker && !ps[j+1].IsQuestion() {
+			j++
+		}
+		question := strings.Clone(reporterQuestion(d.Body[ps[i].Start:ps[i].End]))
+		answer := d.Body[ps[i+1].Start:ps[j].End]
+		if question == "" || words(answer) < 15 {
+			continue
+		}
+		m.texts = append(m.texts, textPair{date: d.Date, q: question, a: strings.Clone(answer)})
+		h := fnv.New64a()
+		h.Write([]byte(d.ID))
+		h.Write([]byte{byte(i), byte(i >> 8), byte(i >> 16)})
+		key := h.Sum64()
+		if key%m.every != 0 {
+			continue
+		}
+		m.pairs = append(m.pairs, pair{
+			DocID: d.ID, Date: d.Date, Q: i, Question: question,
+			AnswerStart: ps[i+1].Start, AnswerEnd: ps[j].End, Speaker: ps[i+1].Name, key: key,
+		})
+		drop[i] = true
+	}
+	if len(drop) == 0 {
+		return d
+	}
+	kept := make([]corpus.Passage, 0, len(ps)-len(drop))
+	for i, p := range ps {
+		if !drop[i] {
+			kept = append(kept, p)
+		}
+	}
+	m.removed += len(drop)
+	d.Passages = kept
+	return d
+}
+
+// textPair is the text of a question and its answer.
+type textPair struct {
+	date time.Time
+	q, a string
+}
+
+// maxQuestionWords bounds a mined question: a reporter's turn can run to
+// a paragraph of preamble; the question is its last sentences.
+const maxQuestionWords = 40
+
+// reporterQuestion returns the question a reporter's turn asks: its last
+// sentence that ends in a question mark, with the sentence before it when
+// that one is short context ("On Haiti."), or "" when the turn asks
+// nothing.
+func reporterQuestion(turn string) string {
+	end := strings.LastIndex(turn, "?")
+	if end < 0 {
+		return ""
+	}
+	turn = strings.TrimSpace(turn[:end+1])
+	starts := []int{0}
+	for i := 0; i+1 < len(turn); i++ {
+		if strings.IndexByte(".?!", turn[i]) >= 0 && turn[i+1] == ' ' {
+			starts = append(starts, i+2)
+		}
+	}
+	q := turn[starts[len(starts)-1]:]
+	for k := len(starts) - 2; k >= 0 && words(turn[starts[k]:]) <= maxQuestionWords/2; k-- {
+		q = turn[starts[k]:]
+	}
+	switch w := words(q); {
+	case w < 4:
+		return ""
+	case w > maxQuestionWords:
+		if f := strings.Fields(q); len(f) > maxQuestionWords {
+			q = strings.Join(f[len(f)-maxQuestionWords:], " ")
+		}
+	}
+	return q
+}
+
+func words(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	return n
+}
+
+// split divides pairs by date: those before cut train, the rest are dev.
+// Each side is ordered by key and cut to at most max.
+func split(pairs []pair, cut time.Time, maxTrain, maxDev int) (train, dev []pair) {
+	for _, p := range pairs {
+		if p.Date.Before(cut) {
+			train = append(train, p)
+		} else {
+			dev = append(dev, p)
+		}
+	}
+	return sample(train, maxTrain), sample(dev, maxDev)
+}
+
+// sample orders pairs by key (a hash: a reproducible shuffle) and keeps
+// at most n.
+func sample(ps []pair, n int) []pair {
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i].key != ps[j].key {
+			return ps[i].key < ps[j].key
+		}
+		return ps[i].DocID < ps[j].DocID
+	})
+	if n > 0 && len(ps) > n {
+		ps = ps[:n]
+	}
+	return ps
+}
