@@ -2,7 +2,6 @@ package answer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -48,8 +47,9 @@ const (
 // 83% of the questions about articles the corpus does not hold.
 const noAnswerBelow = 0.62
 
-// ErrEmptyQuestion is returned for a question with no searchable words.
-var ErrEmptyQuestion = errors.New("the question has no words to search for; try asking in a full sentence")
+// ErrEmptyQuestion is returned for a question with no searchable words;
+// it is an *Error, shown to the person as is.
+var ErrEmptyQuestion error = invalidf("the question has no words to search for; try asking in a full sentence")
 
 // Ask answers q with up to three verbatim quotes, or NoAnswer and the
 // closest passages. Only failures of the index are errors.

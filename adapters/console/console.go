@@ -82,17 +82,21 @@ func Run(ctx context.Context, ans answerer, in io.Reader, out io.Writer) error {
 		}
 		q, err := answer.ParseQuestion(line)
 		if err != nil {
-			// ParseQuestion's messages are written for the person.
-			if _, err := fmt.Fprintln(out, Clean(err.Error())); err != nil {
+			msg, ok := answer.UserMessage(err)
+			if !ok {
+				msg = sorry
+			}
+			if _, err := fmt.Fprintln(out, Clean(msg)); err != nil {
 				return err
 			}
 			continue
 		}
 		a, err := ans.Ask(ctx, q)
-		switch {
-		case errors.Is(err, answer.ErrEmptyQuestion):
-			fmt.Fprintln(out, err.Error())
+		if msg, ok := answer.UserMessage(err); ok {
+			fmt.Fprintln(out, Clean(msg))
 			continue
+		}
+		switch {
 		case err != nil && ctx.Err() != nil:
 			fmt.Fprintln(out)
 			return nil

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -14,14 +13,7 @@ import (
 	"github.com/briefbot/briefbot/answer"
 )
 
-func runAsk(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	asJSON := fs.Bool("json", false, "print the answer as one JSON object")
-	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	indexFlag := fs.String("index", "", "index directory (default: DATA_DIR/index)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `Usage: bot ask [--json] [--corpus PATH] [--index DIR] "question"
+const askUsage = `Usage: bot ask [--json] [--corpus PATH] [--index DIR] "question"
 
 Answers one question with up to three verbatim quotes from the corpus, each
 cited with speaker, title, publisher, date and link, or says that the
@@ -34,13 +26,13 @@ Filters anywhere in the question narrow the search:
 Flags may come before or after the question; words after -- are all
 question. Exit status 2 for a missing question or a bad filter.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
+Flags:`
+
+func runAsk(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("ask", askUsage)
+	asJSON := fs.Bool("json", false, "print the answer as one JSON object")
+	where := locationFlags(fs)
 	words, err := parseInterspersed(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -50,27 +42,33 @@ Flags:`)
 		return usageError(`ask needs a question, such as: bot ask "Will the US send troops to Ukraine?"`)
 	}
 	q, err := answer.ParseQuestion(text)
-	if err != nil {
-		return usageError(err.Error())
+	if msg, ok := answer.UserMessage(err); ok {
+		return usageError(msg)
 	}
-	s, err := openSession(ctx, env, *corpusFlag, *indexFlag)
+	if err != nil {
+		return err
+	}
+	if err := m.configure(where); err != nil {
+		return err
+	}
+	s, err := m.openSession(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	a, err := s.eng.Ask(ctx, q)
-	if errors.Is(err, answer.ErrEmptyQuestion) {
-		return usageError(err.Error())
+	if msg, ok := answer.UserMessage(err); ok {
+		return usageError(msg)
 	}
 	if err != nil {
 		return fmt.Errorf("answer: %w", err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(m.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(newAskOutput(a))
 	}
-	console.Render(stdout, a)
+	console.Render(m.stdout, a)
 	return nil
 }
 
@@ -97,9 +95,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 }
-
-// errHelp ends a command whose usage was asked for and printed.
-var errHelp = errors.New("help requested")
 
 // askOutput is the contract of `bot ask --json`; keep the names stable.
 type askOutput struct {

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -20,16 +18,7 @@ import (
 // enabled.
 var errPostUnconfigured = errors.New("digest --post needs Slack or Discord configured (see docs/digest.md)")
 
-func runDigest(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	sinceFlag := fs.String("since", "24h", "start of the period: a duration back from now (24h, 72h, 7d), a date (2021-12-06, from its midnight UTC) or an RFC 3339 time")
-	untilFlag := fs.String("until", "", "end of the period, in the same forms; a date includes that whole day (default: now)")
-	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	maxStories := fs.Int("max", answer.MaxDigestStories, "most stories to show; the rest are counted")
-	post := fs.Bool("post", false, "post the digest to the subscribed Slack and Discord channels instead of printing it")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `Usage: bot digest [--since 24h|--since 2021-12-06] [--until ...] [--corpus PATH] [--post]
+const digestUsage = `Usage: bot digest [--since 24h|--since 2021-12-06] [--until ...] [--corpus PATH] [--index DIR] [--post]
 
 Prints the digest of the documents added to the corpus, or dated, in the
 period: for each story its title, publisher, date, kind and link, and its
@@ -42,18 +31,17 @@ With --post, posts the digest to every subscribed channel now and records
 it, as the daily schedule would (see docs/digest.md); --since and --until
 do not apply.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return usageError(fmt.Sprintf("digest takes no arguments, got %q", fs.Arg(0)))
+Flags:`
+
+func runDigest(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("digest", digestUsage)
+	sinceFlag := fs.String("since", "24h", "start of the period: a duration back from now (24h, 72h, 7d), a date (2021-12-06, from its midnight UTC) or an RFC 3339 time")
+	untilFlag := fs.String("until", "", "end of the period, in the same forms; a date includes that whole day (default: now)")
+	where := locationFlags(fs)
+	maxStories := fs.Int("max", answer.MaxDigestStories, "most stories to show; the rest are counted")
+	post := fs.Bool("post", false, "post the digest to the subscribed Slack and Discord channels instead of printing it")
+	if err := parseFlags(fs, args, 0, "digest takes no arguments, got %q"); err != nil {
+		return err
 	}
 	if *maxStories < 1 {
 		return usageError(fmt.Sprintf("--max %d: want at least 1", *maxStories))
@@ -72,22 +60,20 @@ Flags:`)
 	if !since.Before(until) {
 		return usageError(fmt.Sprintf("--since %s is not before --until %s", *sinceFlag, orNow(*untilFlag)))
 	}
-	if *post && !platformConfigured(env) {
+	if err := m.configure(where); err != nil {
+		return err
+	}
+	if *post && !m.cfg.canPostDigests() {
 		return errPostUnconfigured
 	}
-
-	src, err := listCorpus(corpusPath(*corpusFlag, env))
+	s, err := m.openSession(ctx)
 	if err != nil {
 		return err
 	}
-	idx, _, err := indexCorpus(ctx, filepath.Join(dataDir(env), "index"), src, false, env)
-	if err != nil {
-		return err
-	}
-	defer idx.Close()
-	eng := answer.New(idx)
+	defer s.Close()
+	eng := s.eng
 	if *post {
-		return postDigestNow(ctx, env, eng)
+		return m.postDigestNow(ctx, eng)
 	}
 	if *untilFlag == "" {
 		until = time.Now() // documents the refresh just added are new
@@ -96,26 +82,14 @@ Flags:`)
 	if err != nil {
 		return fmt.Errorf("compose digest: %w", err)
 	}
-	printDigest(stdout, dg, *sinceFlag, orNow(*untilFlag))
+	printDigest(m.stdout, dg, *sinceFlag, orNow(*untilFlag))
 	return nil
-}
-
-// platformConfigured reports whether Slack or Discord is enabled.
-func platformConfigured(env *environment) bool {
-	return env.getenv("SLACK_BOT_TOKEN") != "" || env.getenv("DISCORD_BOT_TOKEN") != ""
 }
 
 // postDigestNow posts the digest to every subscribed channel, since each
 // channel's last one, and records it.
-func postDigestNow(ctx context.Context, env *environment, eng *answer.Engine) error {
-	if !platformConfigured(env) {
-		return errPostUnconfigured
-	}
-	dcfg, err := digestConfigFromEnv(env.getenv)
-	if err != nil {
-		return err
-	}
-	_, store, sched, err := newScheduler(env, eng, dcfg, &lateDigester{})
+func (m *Main) postDigestNow(ctx context.Context, eng *answer.Engine) error {
+	_, store, sched, err := m.newScheduler(eng)
 	if err != nil {
 		return err
 	}

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/briefbot/briefbot/answer"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/briefbot/briefbot/answer"
 )
 
 // runBot runs the command line with DATA_DIR in a temporary directory and

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"time"
@@ -13,14 +10,7 @@ import (
 	"github.com/briefbot/briefbot/index"
 )
 
-func runIndex(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	flags := flag.NewFlagSet("index", flag.ContinueOnError)
-	flags.SetOutput(env.stderr)
-	corpusFlag := flags.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	indexFlag := flags.String("index", "", "index directory (default: DATA_DIR/index)")
-	rebuild := flags.Bool("rebuild", false, "build the index from scratch instead of updating it")
-	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), `Usage: bot index [--corpus PATH] [--index DIR] [--rebuild]
+const indexUsage = `Usage: bot index [--corpus PATH] [--index DIR] [--rebuild]
 
 Brings the on-disk index up to date with the corpus: new and changed
 documents are indexed, removed ones dropped, unchanged ones left alone.
@@ -28,26 +18,25 @@ With --rebuild the index is built afresh in a temporary directory and
 swapped in when complete, so an interrupted build leaves the old index.
 Progress goes to stderr, a summary to stdout.
 
-Flags:`)
-		flags.PrintDefaults()
+Flags:`
+
+func runIndex(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("index", indexUsage)
+	where := locationFlags(fs)
+	rebuild := fs.Bool("rebuild", false, "build the index from scratch instead of updating it")
+	if err := parseFlags(fs, args, 0, "index takes no arguments (got %q); use --corpus PATH"); err != nil {
+		return err
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
+	if err := m.configure(where); err != nil {
+		return err
 	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return usageError(fmt.Sprintf("index takes no arguments (got %q); use --corpus PATH", flags.Arg(0)))
-	}
-	src, err := listCorpus(corpusPath(*corpusFlag, env))
+	src, err := listCorpus(m.cfg.CorpusDir)
 	if err != nil {
 		return err
 	}
-	dir := indexDir(*indexFlag, env)
+	dir := m.cfg.IndexDir
 	start := time.Now()
-	idx, st, err := indexCorpus(ctx, dir, src, *rebuild, env)
+	idx, st, err := indexCorpus(ctx, dir, src, *rebuild, m)
 	if err == nil && *rebuild {
 		idx, err = index.Open(dir)
 	}
@@ -67,7 +56,7 @@ Flags:`)
 	if err != nil {
 		return fmt.Errorf("index %s: %w", dir, err)
 	}
-	_, err = fmt.Fprintf(stdout, "indexed %d documents (%d added, %d updated, %d removed, %d unchanged), %d passages in %.1f s; index at %s (%.1f MB)\n",
+	_, err = fmt.Fprintf(m.stdout, "indexed %d documents (%d added, %d updated, %d removed, %d unchanged), %d passages in %.1f s; index at %s (%.1f MB)\n",
 		ndocs, st.Added, st.Updated, st.Removed, st.Unchanged, passages, elapsed.Seconds(), dir, float64(size)/(1<<20))
 	return err
 }

@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -62,18 +60,19 @@ func (l *lateDigester) Now(ctx context.Context, channel string) (answer.Digest, 
 }
 
 // newScheduler builds the configured platforms and the digest scheduler
-// that posts through them, with its store in DATA_DIR, and points dig at
-// the scheduler. The caller closes the store.
-func newScheduler(env *environment, eng *answer.Engine, dcfg digest.Config, dig *lateDigester) (*platforms, *digest.Store, *digest.Scheduler, error) {
-	p, err := newPlatforms(env, eng, dig)
+// that posts through them, with its store in DATA_DIR. The caller closes
+// the store.
+func (m *Main) newScheduler(eng *answer.Engine) (*platforms, *digest.Store, *digest.Scheduler, error) {
+	dig := &lateDigester{}
+	p, err := m.newPlatforms(eng, dig)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	store, err := digest.Open(filepath.Join(dataDir(env), "digest.db"))
+	store, err := digest.Open(m.cfg.digestStore())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	sched, err := digest.New(dcfg, store, eng, p.posters, env.logger.With("component", "digest"))
+	sched, err := digest.New(m.cfg.Digest, store, eng, p.posters, m.logger.With("component", "digest"))
 	if err != nil {
 		store.Close()
 		return nil, nil, nil, err
@@ -82,33 +81,29 @@ func newScheduler(env *environment, eng *answer.Engine, dcfg digest.Config, dig 
 	return p, store, sched, nil
 }
 
-// newPlatforms builds the adapters configured in the environment; none
-// configured is an error that names the variables to set.
-func newPlatforms(env *environment, eng *answer.Engine, dig *lateDigester) (*platforms, error) {
-	sc, slackOn, err := slackConfigFromEnv(env.getenv)
-	if err != nil {
-		return nil, err
-	}
-	dc, discordOn, err := discordConfigFromEnv(env.getenv)
-	if err != nil {
-		return nil, err
-	}
-	if !slackOn && !discordOn {
-		return nil, errors.New("no platform configured: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP), " +
-			"and/or DISCORD_BOT_TOKEN with DISCORD_APP_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP); see .env.example")
-	}
+// errNoPlatform is serve's error when neither Slack nor Discord is
+// configured.
+var errNoPlatform = errors.New("no platform configured: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP), " +
+	"and/or DISCORD_BOT_TOKEN with DISCORD_APP_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP); see .env.example")
+
+// newPlatforms builds the configured adapters over eng.
+func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester) (*platforms, error) {
 	p := &platforms{posters: make(map[string]digest.Poster)}
-	if slackOn {
+	if m.cfg.Slack != nil {
+		sc := *m.cfg.Slack
 		sc.Digests = dig
-		if p.slack, err = slackbot.New(sc, eng, env.logger.With("platform", "slack")); err != nil {
+		var err error
+		if p.slack, err = slackbot.New(sc, eng, m.logger.With("platform", "slack")); err != nil {
 			return nil, err
 		}
 		p.posters["slack"] = p.slack
 		p.http = p.http || sc.SigningSecret != ""
 	}
-	if discordOn {
+	if m.cfg.Discord != nil {
+		dc := *m.cfg.Discord
 		dc.Digests = dig
-		if p.discord, err = discordbot.New(dc, eng, env.logger.With("platform", "discord")); err != nil {
+		var err error
+		if p.discord, err = discordbot.New(dc, eng, m.logger.With("platform", "discord")); err != nil {
 			return nil, err
 		}
 		if dc.BotToken != "" {
@@ -121,50 +116,22 @@ func newPlatforms(env *environment, eng *answer.Engine, dig *lateDigester) (*pla
 	return p, nil
 }
 
-func runServe(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	indexFlag := fs.String("index", "", "index directory (default: DATA_DIR/index)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), serveUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
-	}
-	// Check the whole configuration before the slow start-up work.
-	dcfg, err := digestConfigFromEnv(env.getenv)
-	if err != nil {
+func runServe(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("serve", serveUsage)
+	where := locationFlags(fs)
+	if err := parseFlags(fs, args, 0, "serve takes no arguments, got %q"); err != nil {
 		return err
 	}
-	feeds, err := feed.ParseFeeds(env.getenv("FEEDS"))
-	if err != nil {
+	// The whole configuration is checked before the slow start-up work.
+	if err := m.configure(where); err != nil {
 		return err
 	}
-	interval := feed.DefaultInterval
-	if v := env.getenv("FEED_INTERVAL"); v != "" {
-		if interval, err = time.ParseDuration(v); err != nil || interval < time.Minute {
-			return fmt.Errorf("FEED_INTERVAL=%q: use a duration of at least 1m, such as 15m or 1h", v)
-		}
+	cfg := m.cfg
+	if cfg.Slack == nil && cfg.Discord == nil {
+		return errNoPlatform
 	}
-	path := corpusPath(*corpusFlag, env)
-	if len(feeds) > 0 && path == "" {
-		return errors.New("FEEDS needs CORPUS_DIR: feed items are saved there as files")
-	}
-	addr := env.getenv("HTTP_ADDR")
-	if _, _, err := net.SplitHostPort(orDefault(addr, ":8080")); err != nil {
-		return fmt.Errorf("HTTP_ADDR=%q: use host:port or :port, such as :8080", addr)
-	}
-	dig := &lateDigester{}
-	if _, err := newPlatforms(env, nil, dig); err != nil {
-		return err // configuration errors, before the index is opened
-	}
-
-	if len(feeds) > 0 {
+	path := cfg.CorpusDir
+	if len(cfg.Feeds) > 0 {
 		// Feeds fill the folder: it may start empty, but it must be a folder.
 		if fi, err := os.Stat(path); err != nil || !fi.IsDir() {
 			return fmt.Errorf("CORPUS_DIR=%s must be an existing folder when FEEDS is set", path)
@@ -174,19 +141,19 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	if len(feeds) > 0 {
+	if len(cfg.Feeds) > 0 {
 		src.allowEmpty = true
-		src.report = func(problems []corpus.Problem) { logProblems(env.logger, problems) }
+		src.report = func(problems []corpus.Problem) { logProblems(m.logger, problems) }
 	}
-	dir := orDefault(*indexFlag, filepath.Join(dataDir(env), "index"))
-	idx, st, err := indexCorpus(ctx, dir, src, false, env)
+	dir := cfg.IndexDir
+	idx, st, err := indexCorpus(ctx, dir, src, false, m)
 	if err != nil {
-		return explainIndexErr(err, dir)
+		return indexError(dir, err)
 	}
 	defer idx.Close()
-	env.logger.Info("index ready", "dir", dir, "documents", src.files.Count(), "added", st.Added, "updated", st.Updated, "removed", st.Removed)
+	m.logger.Info("index ready", "dir", dir, "documents", src.files.Count(), "added", st.Added, "updated", st.Updated, "removed", st.Removed)
 	eng := answer.New(idx)
-	p, store, sched, err := newScheduler(env, eng, dcfg, dig)
+	p, store, sched, err := m.newScheduler(eng)
 	if err != nil {
 		return err
 	}
@@ -212,14 +179,14 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 		start("discord", p.discord.Run)
 	}
 	start("digest", sched.Run)
-	if len(feeds) > 0 {
+	if len(cfg.Feeds) > 0 {
 		poller, err := feed.New(feed.Config{
-			Feeds:     feeds,
+			Feeds:     cfg.Feeds,
 			Dir:       path,
-			StatePath: orDefault(env.getenv("FEED_STATE"), filepath.Join(dataDir(env), "feeds.json")),
-			Interval:  interval,
+			StatePath: cfg.FeedState,
+			Interval:  cfg.FeedInterval,
 			Client:    feed.NewClient(2 * time.Minute),
-		}, env.logger.With("component", "feeds"))
+		}, m.logger.With("component", "feeds"))
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -229,11 +196,12 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 	}
 	if path != "" {
 		start("watch", func(ctx context.Context) error {
-			return corpus.Watch(ctx, path, 2*time.Second, reindexer(path, idx, env.logger))
+			return corpus.Watch(ctx, path, 2*time.Second, reindexer(path, idx, m.logger))
 		})
 	}
-	if p.http || addr != "" {
-		srv, err := listen(orDefault(addr, ":8080"), p, env.logger)
+	serveHTTP := p.http || cfg.HTTPAddr != ""
+	if serveHTTP {
+		srv, err := listen(cfg.listenAddr(), p, m.logger)
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -252,10 +220,10 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 			}
 		})
 	}
-	env.logger.Info("serving", "slack", p.slack != nil, "discord", p.discord != nil, "http", p.http || addr != "", "feeds", len(feeds))
+	m.logger.Info("serving", "slack", p.slack != nil, "discord", p.discord != nil, "http", serveHTTP, "feeds", len(cfg.Feeds))
 	<-ctx.Done()
 	wg.Wait()
-	env.logger.Info("stopped")
+	m.logger.Info("stopped")
 	return firstErr
 }
 
@@ -351,23 +319,4 @@ func logProblems(logger *slog.Logger, problems []corpus.Problem) {
 	for _, p := range problems {
 		logger.Warn("skipped document", "problem", p.String())
 	}
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
-// explainIndexErr adds what a person can do about an index that cannot be
-// opened.
-func explainIndexErr(err error, dir string) error {
-	switch {
-	case errors.Is(err, index.ErrLocked):
-		return fmt.Errorf("%w; stop the other process, or point DATA_DIR (or --index) at another directory", err)
-	case errors.Is(err, index.ErrFormat):
-		return err
-	}
-	return fmt.Errorf("%w (to start over, delete %s or run `bot index --rebuild`)", err, dir)
 }
