@@ -115,10 +115,6 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	if err := m.configure(&locations{corpus: *corpusFlag}); err != nil {
 		return err
 	}
-	docs, err := listCorpus(m.cfg.CorpusDir)
-	if err != nil {
-		return err
-	}
 	dir := *indexDir
 	if dir != "" {
 		if err := checkIndexDir(dir); err != nil {
@@ -135,10 +131,12 @@ func runBench(ctx context.Context, m *Main, args []string) error {
 	start, cpu0 := time.Now(), cpuSeconds()
 	// The corpus streams into the index: only a batch of documents is in
 	// memory at a time.
-	if _, _, err := indexCorpus(ctx, dir, docs, true, m); err != nil {
+	m.cfg.IndexDir = dir
+	_, res, err := m.openIndex(ctx, openOptions{rebuild: true})
+	if err != nil {
 		return err
 	}
-	ndocs := docs.files.Count()
+	ndocs := res.Docs
 	build, buildCPU := time.Since(start), cpuSeconds()-cpu0
 	buildRSS, _ := peakRSSMB()
 	size, err := dirSize(dir)

@@ -4,17 +4,18 @@ import (
 	"context"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/briefbot/briefbot/adapters/console"
 	"github.com/briefbot/briefbot/corpus"
 )
 
-const chatUsage = `Usage: bot chat [--corpus PATH] [--index DIR]
+const chatUsage = `Usage: bot chat [--corpus PATH] [--index DIR] [--refresh]
 
 Chats in the terminal: type a question, get verbatim cited quotes. No Slack
 or Discord tokens needed. The index is created or brought up to date first
-and stays locked for the session. Type help for the filters, quit (or
+(only changed files are read; --refresh reads them all) and stays locked
+for the session; files that change in the corpus folder meanwhile are
+indexed as they settle. Type help for the filters, quit (or
 Ctrl-D) to leave. This is what bot does with no command.
 
 Flags:`
@@ -28,7 +29,7 @@ func runChat(ctx context.Context, m *Main, args []string) error {
 	if err := m.configure(where); err != nil {
 		return err
 	}
-	s, err := m.openSession(ctx)
+	s, err := m.openSession(ctx, where.refresh)
 	if err != nil {
 		return err
 	}
@@ -40,7 +41,8 @@ func runChat(ctx context.Context, m *Main, args []string) error {
 			wctx, stop := context.WithCancel(ctx)
 			var wg sync.WaitGroup
 			wg.Go(func() {
-				if err := corpus.Watch(wctx, path, 2*time.Second, reindexer(path, s.idx, m.logger)); err != nil {
+				w := &corpus.Watcher{Dir: path}
+				if err := w.Run(wctx, m.reindexer(s.idx, false)); err != nil {
 					m.logger.Warn("corpus watch stopped", "err", err)
 				}
 			})

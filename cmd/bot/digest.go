@@ -66,7 +66,7 @@ func runDigest(ctx context.Context, m *Main, args []string) error {
 	if *post && !m.cfg.canPostDigests() {
 		return errPostUnconfigured
 	}
-	s, err := m.openSession(ctx)
+	s, err := m.openSession(ctx, where.refresh)
 	if err != nil {
 		return err
 	}

@@ -70,17 +70,18 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := listCorpus(*corpusPath)
-	if err != nil {
-		return err
-	}
+	m.cfg.CorpusDir = *corpusPath
 	start := time.Now()
-	idx, cleanup, err := scratchIndex(ctx, *indexDir, src, m)
+	idx, cleanup, err := m.scratchIndex(ctx, *indexDir)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 	build := time.Since(start)
+	docs, _, err := idx.Count()
+	if err != nil {
+		return err
+	}
 	eng := answer.New(idx)
 	// Quotes are checked against the documents as the index stores them:
 	// the refresh compared every stored document with its source by a hash
@@ -91,7 +92,7 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 		return err == nil && q.Start >= 0 && q.Start <= q.End && q.End <= len(d.Body) && d.Body[q.Start:q.End] == q.Text
 	}
 
-	r := evalReport{Questions: len(items), Docs: src.files.Count(), BuildSeconds: build.Seconds()}
+	r := evalReport{Questions: len(items), Docs: docs, BuildSeconds: build.Seconds()}
 	var lat []time.Duration
 	var hit1, hit3, answered, abstained, quotes, verbatim, quoteChars int
 	var rr float64

@@ -10,10 +10,13 @@ import (
 	"github.com/briefbot/briefbot/index"
 )
 
-const indexUsage = `Usage: bot index [--corpus PATH] [--index DIR] [--rebuild]
+const indexUsage = `Usage: bot index [--corpus PATH] [--index DIR] [--rebuild] [--refresh]
 
 Brings the on-disk index up to date with the corpus: new and changed
 documents are indexed, removed ones dropped, unchanged ones left alone.
+The index records each file's size and modification time; only files
+whose record differs are read (--refresh reads every file and compares
+documents by content, for copies that kept old modification times).
 With --rebuild the index is built afresh in a temporary directory and
 swapped in when complete, so an interrupted build leaves the old index.
 Progress goes to stderr, a summary to stdout.
@@ -30,22 +33,17 @@ func runIndex(ctx context.Context, m *Main, args []string) error {
 	if err := m.configure(where); err != nil {
 		return err
 	}
-	src, err := listCorpus(m.cfg.CorpusDir)
-	if err != nil {
-		return err
-	}
 	dir := m.cfg.IndexDir
 	start := time.Now()
-	idx, st, err := indexCorpus(ctx, dir, src, *rebuild, m)
+	idx, res, err := m.openIndex(ctx, openOptions{refresh: where.refresh, rebuild: *rebuild})
 	if err == nil && *rebuild {
 		idx, err = index.Open(dir)
 	}
 	if err != nil {
 		return indexError(dir, err)
 	}
-	ndocs := src.files.Count()
 	elapsed := time.Since(start)
-	_, passages, err := idx.Count()
+	ndocs, passages, err := idx.Count()
 	if cerr := idx.Close(); err == nil {
 		err = cerr
 	}
@@ -57,7 +55,7 @@ func runIndex(ctx context.Context, m *Main, args []string) error {
 		return fmt.Errorf("index %s: %w", dir, err)
 	}
 	_, err = fmt.Fprintf(m.stdout, "indexed %d documents (%d added, %d updated, %d removed, %d unchanged), %d passages in %.1f s; index at %s (%.1f MB)\n",
-		ndocs, st.Added, st.Updated, st.Removed, st.Unchanged, passages, elapsed.Seconds(), dir, float64(size)/(1<<20))
+		ndocs, res.Added, res.Updated, res.Removed, ndocs-res.Added-res.Updated, passages, elapsed.Seconds(), dir, float64(size)/(1<<20))
 	return err
 }
 

@@ -44,20 +44,15 @@ func runIngest(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.stdout, "saved %s\n", saved)
-	src, err := listCorpus(dir)
-	if err != nil {
-		return err
-	}
-	idxDir := m.cfg.IndexDir
-	idx, st, err := indexCorpus(ctx, idxDir, src, false, m)
+	idx, res, err := m.openIndex(ctx, openOptions{})
 	if errors.Is(err, index.ErrLocked) {
 		fmt.Fprintln(m.stdout, "the running bot has the index open; it indexes the new file within seconds")
 		return nil
 	}
 	if err != nil {
-		return indexError(idxDir, err)
+		return err
 	}
 	defer idx.Close()
-	fmt.Fprintf(m.stdout, "indexed: %d added, %d updated (%d documents in all)\n", st.Added, st.Updated, src.files.Count())
+	fmt.Fprintf(m.stdout, "indexed: %d added, %d updated (%d documents in all)\n", res.Added, res.Updated, res.Docs)
 	return nil
 }

@@ -6,18 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"iter"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/joho/godotenv"
-
-	"github.com/briefbot/briefbot/corpus"
-	"github.com/briefbot/briefbot/index"
 )
 
 // usageError is a mistake in the command line; main exits 2 for it. An
@@ -145,17 +137,20 @@ func parseFlags(fs *flag.FlagSet, args []string, maxArgs int, tooMany string) er
 	return nil
 }
 
-// locations are the --corpus and --index flags that several commands
-// share; empty values leave CORPUS_DIR and DATA_DIR/index.
+// locations are the --corpus, --index and --refresh flags that the
+// commands over the index share; empty values leave CORPUS_DIR and
+// DATA_DIR/index.
 type locations struct {
 	corpus, index string
+	refresh       bool
 }
 
-// locationFlags adds --corpus and --index to fs.
+// locationFlags adds --corpus, --index and --refresh to fs.
 func locationFlags(fs *flag.FlagSet) *locations {
 	var l locations
 	fs.StringVar(&l.corpus, "corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
 	fs.StringVar(&l.index, "index", "", "index directory (default: DATA_DIR/index)")
+	fs.BoolVar(&l.refresh, "refresh", false, "re-read every corpus file, not only those whose size or modification time changed")
 	return &l
 }
 
@@ -188,165 +183,5 @@ func withDotEnv(getenv func(string) string) func(string) string {
 			return v
 		}
 		return vals[k]
-	}
-}
-
-// source is a corpus found on disk (or the bundled sample) but not read:
-// commands stream it into the index a few files at a time, so indexing a
-// large corpus never holds all of it in memory.
-type source struct {
-	files      *corpus.Files
-	where      string // the path, or "the bundled sample", for messages
-	allowEmpty bool   // a corpus with no documents is not an error
-
-	// report, when set, receives the skipped documents instead of stderr.
-	report func([]corpus.Problem)
-}
-
-// errNoDocuments is the error of a corpus with no documents.
-type errNoDocuments string
-
-func (e errNoDocuments) Error() string {
-	return fmt.Sprintf("no documents in %s (it needs .md, .txt or .jsonl files)", string(e))
-}
-
-// listCorpus finds the files of the corpus at path ("" = the bundled
-// sample) without reading them.
-func listCorpus(path string) (*source, error) {
-	if path == "" {
-		files, err := corpus.ListFS(corpus.Sample(), ".")
-		if err != nil {
-			return nil, fmt.Errorf("load corpus: %w", err)
-		}
-		return &source{files: files, where: "the bundled sample"}, nil
-	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("corpus %s: %w (set CORPUS_DIR or --corpus to a folder of documents or a .jsonl file)", path, errors.Unwrap(err))
-	}
-	files, err := corpus.List(path)
-	if err != nil {
-		return nil, err
-	}
-	return &source{files: files, where: path}, nil
-}
-
-// documents reads the corpus, yielding its documents and, unless
-// allowEmpty, an error once it turns out to hold none: the index then stays
-// as it was.
-func (s *source) documents() iter.Seq2[corpus.Document, error] {
-	return func(yield func(corpus.Document, error) bool) {
-		if s.files.Files() == 0 && !s.allowEmpty {
-			yield(corpus.Document{}, errNoDocuments(s.where))
-			return
-		}
-		for d := range s.files.Documents() {
-			if !yield(d, nil) {
-				return
-			}
-		}
-		if s.files.Count() == 0 && !s.allowEmpty {
-			yield(corpus.Document{}, errNoDocuments(s.where))
-		}
-	}
-}
-
-// indexCorpus streams src into the index in dir: Refresh, or Build when
-// rebuild is set, which returns no open index. Progress and the skipped
-// documents go to stderr.
-func indexCorpus(ctx context.Context, dir string, src *source, rebuild bool, m *Main) (*index.Index, index.Stats, error) {
-	progress := newProgress(m.stderr, src.files.Estimate())
-	var idx *index.Index
-	var st index.Stats
-	var err error
-	if rebuild {
-		st, err = index.BuildFrom(ctx, dir, src.documents(), progress.report)
-	} else {
-		idx, st, err = index.RefreshFrom(ctx, dir, src.documents(), progress.report)
-	}
-	progress.done()
-	if src.report != nil {
-		src.report(src.files.Problems())
-	} else {
-		reportProblems(m.stderr, src.files.Problems())
-	}
-	var none errNoDocuments
-	if errors.As(err, &none) {
-		return nil, st, none
-	}
-	if st.Rebuilt {
-		fmt.Fprintf(m.stderr, "rebuilt the index %s: it was made by another version of the bot\n", dir)
-	}
-	if st.Added+st.Updated > 0 {
-		// Indexing leaves a heap of garbage (analysed passages, Bleve's
-		// in-memory segments) that the runtime would otherwise keep mapped
-		// until later collections; the commands that index go on to answer
-		// or serve for a long time, so give it back now.
-		debug.FreeOSMemory()
-	}
-	return idx, st, err
-}
-
-// reportProblems lists the first skipped documents on w.
-func reportProblems(w io.Writer, problems []corpus.Problem) {
-	for i, p := range problems {
-		if i == 10 {
-			fmt.Fprintf(w, "skipped %d more documents\n", len(problems)-10)
-			break
-		}
-		fmt.Fprintf(w, "skipped %s\n", p.String())
-	}
-}
-
-// scratchIndex opens dir refreshed with src, or builds a temporary index
-// when dir is "", removed by cleanup.
-func scratchIndex(ctx context.Context, dir string, src *source, m *Main) (*index.Index, func(), error) {
-	cleanup := func() {}
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "briefbot-index-")
-		if err != nil {
-			return nil, nil, err
-		}
-		dir = filepath.Join(tmp, "index")
-		cleanup = func() { os.RemoveAll(tmp) }
-	}
-	idx, _, err := indexCorpus(ctx, dir, src, false, m)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	return idx, func() { idx.Close(); cleanup() }, nil
-}
-
-// progress reports indexing progress on builds that take more than a
-// couple of seconds: documents per second and the time left.
-type progress struct {
-	w       io.Writer
-	total   int // documents expected, an estimate
-	last    time.Time
-	printed bool
-}
-
-func newProgress(w io.Writer, total int) *progress { return &progress{w: w, total: total} }
-
-func (p *progress) report(pr index.Progress) {
-	if pr.Total > 0 {
-		p.total = pr.Total
-	}
-	if pr.Elapsed < 2*time.Second || time.Since(p.last) < time.Second {
-		return
-	}
-	p.last = time.Now()
-	rate := float64(pr.Done) / pr.Elapsed.Seconds()
-	total := max(p.total, pr.Done)
-	eta := time.Duration(float64(total-pr.Done)/rate) * time.Second
-	fmt.Fprintf(p.w, "\rindexing %d/%d documents, %.0f docs/s, %s left   ", pr.Done, total, rate, eta.Round(time.Second))
-	p.printed = true
-}
-
-// done ends the progress line, if one was printed.
-func (p *progress) done() {
-	if p.printed {
-		fmt.Fprintln(p.w)
-		p.printed = false
 	}
 }

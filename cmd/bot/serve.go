@@ -137,21 +137,12 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			return fmt.Errorf("CORPUS_DIR=%s must be an existing folder when FEEDS is set", path)
 		}
 	}
-	src, err := listCorpus(path)
+	idx, res, err := m.openIndex(ctx, openOptions{refresh: where.refresh, allowEmpty: len(cfg.Feeds) > 0, logged: true})
 	if err != nil {
 		return err
 	}
-	if len(cfg.Feeds) > 0 {
-		src.allowEmpty = true
-		src.report = func(problems []corpus.Problem) { logProblems(m.logger, problems) }
-	}
-	dir := cfg.IndexDir
-	idx, st, err := indexCorpus(ctx, dir, src, false, m)
-	if err != nil {
-		return indexError(dir, err)
-	}
 	defer idx.Close()
-	m.logger.Info("index ready", "dir", dir, "documents", src.files.Count(), "added", st.Added, "updated", st.Updated, "removed", st.Removed)
+	m.logger.Info("index ready", "dir", cfg.IndexDir, "documents", res.Docs, "files_read", res.Read, "added", res.Added, "updated", res.Updated, "removed", res.Removed)
 	eng := answer.New(idx)
 	p, store, sched, err := m.newScheduler(eng)
 	if err != nil {
@@ -196,7 +187,8 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	if path != "" {
 		start("watch", func(ctx context.Context) error {
-			return corpus.Watch(ctx, path, 2*time.Second, reindexer(path, idx, m.logger))
+			w := &corpus.Watcher{Dir: path}
+			return w.Run(ctx, m.reindexer(idx, len(cfg.Feeds) > 0))
 		})
 	}
 	serveHTTP := p.http || cfg.HTTPAddr != ""
@@ -269,45 +261,21 @@ func listen(addr string, p *platforms, logger *slog.Logger) (*httpServer, error)
 	}, nil
 }
 
-// reindexer returns the watcher's callback: reload the corpus folder and
-// bring the index up to date (only changed documents are re-indexed).
-func reindexer(path string, idx *index.Index, logger *slog.Logger) func(context.Context) {
-	return func(ctx context.Context) {
-		files, err := corpus.List(path)
-		if err != nil {
-			logger.Error("reload corpus", "err", err)
-			return
+// reindexer returns the folder watch's callback: bring the index up to
+// date with the folder, reading only the files that changed (see syncer).
+func (m *Main) reindexer(idx *index.Index, allowEmpty bool) func(context.Context, corpus.Snapshot) {
+	s := &syncer{root: m.cfg.CorpusDir, allowEmpty: allowEmpty}
+	return func(ctx context.Context, snap corpus.Snapshot) {
+		res, err := s.sync(ctx, idx, snap)
+		logProblems(m.logger, res.Problems)
+		switch {
+		case errors.Is(err, errEmptyFolder), errors.As(err, new(errNoDocuments)):
+			m.logger.Warn("corpus folder holds no documents; keeping the index as it is", "dir", s.root)
+		case err != nil && ctx.Err() == nil:
+			m.logger.Error("re-index", "err", err)
+		case err == nil && res.changed():
+			m.logger.Info("corpus changed", "files_read", res.Read, "added", res.Added, "updated", res.Updated, "removed", res.Removed)
 		}
-		// A folder that suddenly looks empty (an unmounted volume, a sync
-		// tool mid-way) must not empty the index: the documents would all
-		// come back as "new" to the digest. The stream ends in an error
-		// then, which stops the update before it removes anything.
-		indexed, _, err := idx.Count()
-		if err != nil {
-			logger.Error("re-index", "err", err)
-			return
-		}
-		docs := func(yield func(corpus.Document, error) bool) {
-			for d := range files.Documents() {
-				if !yield(d, nil) {
-					return
-				}
-			}
-			if files.Count() == 0 && indexed > 0 {
-				yield(corpus.Document{}, errEmptyFolder)
-			}
-		}
-		st, err := idx.SyncFrom(ctx, docs, nil)
-		logProblems(logger, files.Problems())
-		if errors.Is(err, errEmptyFolder) {
-			logger.Warn("corpus folder holds no documents; keeping the index as it is", "dir", path)
-			return
-		}
-		if err != nil {
-			logger.Error("re-index", "err", err)
-			return
-		}
-		logger.Info("corpus changed", "added", st.Added, "updated", st.Updated, "removed", st.Removed)
 	}
 }
 

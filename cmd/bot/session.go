@@ -18,21 +18,14 @@ type session struct {
 	stats index.Stats // what the refresh changed
 }
 
-// openSession opens the configured index, bringing it up to date with the
-// configured corpus.
-func (m *Main) openSession(ctx context.Context) (*session, error) {
-	src, err := listCorpus(m.cfg.CorpusDir)
+// openSession opens the configured index, brought up to date with the
+// configured corpus (every file re-read with refresh).
+func (m *Main) openSession(ctx context.Context, refresh bool) (*session, error) {
+	idx, res, err := m.openIndex(ctx, openOptions{refresh: refresh})
 	if err != nil {
 		return nil, err
 	}
-	dir := m.cfg.IndexDir
-	idx, st, err := indexCorpus(ctx, dir, src, false, m)
-	if err != nil {
-		return nil, indexError(dir, err)
-	}
-	m.logger.Debug("index ready", "dir", dir, "docs", src.files.Count(),
-		"added", st.Added, "updated", st.Updated, "removed", st.Removed, "unchanged", st.Unchanged)
-	return &session{idx: idx, eng: answer.New(idx), stats: st}, nil
+	return &session{idx: idx, eng: answer.New(idx), stats: res.Stats}, nil
 }
 
 // Close releases the index for other processes.
