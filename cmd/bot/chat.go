@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/briefbot/briefbot/adapters/console"
@@ -17,6 +19,11 @@ or Discord tokens needed. The index is created or brought up to date first
 for the session; files that change in the corpus folder meanwhile are
 indexed as they settle. Type help for the filters, quit (or
 Ctrl-D) to leave. This is what bot does with no command.
+
+On a terminal, the line can be edited (arrows, Home/End, Ctrl-A/E/K/U/W),
+the up and down arrows recall earlier questions (kept in
+DATA_DIR/chat_history), answers wrap at the window's width, and log lines
+(such as a re-index of the folder) print above the prompt.
 
 Flags:`
 
@@ -34,6 +41,19 @@ func runChat(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer s.Close()
+	// A person at a terminal gets line editing, history and text wrapped
+	// to the window, and log lines above the prompt; pipes and tests get
+	// plain lines.
+	var tty *console.Terminal
+	in, inOK := m.stdin.(*os.File)
+	out, outOK := m.stdout.(*os.File)
+	if inOK && outOK && console.IsTerminal(in) && console.IsTerminal(out) {
+		if tty, err = console.OpenTerminal(in, out, filepath.Join(m.cfg.DataDir, "chat_history")); err != nil {
+			return err
+		}
+		defer tty.Close()
+		m.logger = slog.New(slog.NewTextHandler(tty, &slog.HandlerOptions{Level: m.cfg.LogLevel}))
+	}
 	// Files added to or changed in the corpus folder are answered from
 	// without leaving the chat.
 	if path := m.cfg.CorpusDir; path != "" {
@@ -49,6 +69,9 @@ func runChat(ctx context.Context, m *Main, args []string) error {
 			defer wg.Wait()
 			defer stop()
 		}
+	}
+	if tty != nil {
+		return tty.Run(ctx, s.eng)
 	}
 	return console.Run(ctx, s.eng, m.stdin, m.stdout)
 }
