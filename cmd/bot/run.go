@@ -56,6 +56,7 @@ func commands() []command {
 		{"ingest", "PATH|URL", "add one document to the corpus and index it", runIngest},
 		{"eval", "", "measure answer quality on a question set", runEval},
 		{"bench", "", "measure build time, latency and memory on a corpus", runBench},
+		{"health", "", "check a running bot serve's /healthz (exit 0 or 1)", runHealth},
 	}
 }
 

@@ -21,7 +21,7 @@ import (
 	"github.com/briefbot/briefbot/index"
 )
 
-const serveUsage = `Usage: bot serve [--corpus PATH] [--index DIR]
+const serveUsage = `Usage: bot serve [--corpus PATH] [--index DIR] [--refresh]
 
 Runs every configured platform until interrupted (Ctrl-C or SIGTERM finish
 the answers in flight, then exit):
@@ -30,8 +30,9 @@ the answers in flight, then exit):
   Discord  DISCORD_BOT_TOKEN + DISCORD_APP_ID (gateway) and/or
            DISCORD_PUBLIC_KEY (HTTP interactions, on HTTP_ADDR)
 Also posts the daily digest (DIGEST_*), polls FEEDS into CORPUS_DIR, and
-re-indexes CORPUS_DIR when files in it change. With HTTP_ADDR in use,
-GET /healthz answers 200 once the index is open. See .env.example.
+re-indexes CORPUS_DIR when files in it change (it may start empty). With
+HTTP_ADDR in use, GET /healthz answers 200 once the index is open (bot
+health asks it). See .env.example.
 
 Flags:`
 
@@ -137,12 +138,21 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			return fmt.Errorf("CORPUS_DIR=%s must be an existing folder when FEEDS is set", path)
 		}
 	}
-	idx, res, err := m.openIndex(ctx, openOptions{refresh: where.refresh, allowEmpty: len(cfg.Feeds) > 0, logged: true})
+	// A corpus folder may start empty (a new Docker volume, feeds still to
+	// come): the watch indexes documents as they arrive.
+	folder := false
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		folder = true
+	}
+	idx, res, err := m.openIndex(ctx, openOptions{refresh: where.refresh, allowEmpty: folder, logged: true})
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
 	m.logger.Info("index ready", "dir", cfg.IndexDir, "documents", res.Docs, "files_read", res.Read, "added", res.Added, "updated", res.Updated, "removed", res.Removed)
+	if res.Docs == 0 {
+		m.logger.Warn("no documents yet: add files to the corpus folder and they are indexed as they arrive", "corpus", path)
+	}
 	eng := answer.New(idx)
 	p, store, sched, err := m.newScheduler(eng)
 	if err != nil {
@@ -188,7 +198,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	if path != "" {
 		start("watch", func(ctx context.Context) error {
 			w := &corpus.Watcher{Dir: path}
-			return w.Run(ctx, m.reindexer(idx, len(cfg.Feeds) > 0))
+			return w.Run(ctx, m.reindexer(idx, folder))
 		})
 	}
 	serveHTTP := p.http || cfg.HTTPAddr != ""
