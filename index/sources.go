@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/briefbot/briefbot/corpus"
 )
 
@@ -112,4 +115,41 @@ func (x *Index) PutSources(root string, put map[string]Source, removed []string,
 // IDs are in removed.
 func (x *Index) ApplyFrom(ctx context.Context, docs iter.Seq2[corpus.Document, error], removed []string, progress func(Progress)) (Stats, error) {
 	return x.update(ctx, docs, 0, false, removed, progress)
+}
+
+// archivedWhiteHouse are the hosts where the National Archives keep each
+// past administration's whitehouse.gov: a document's URL moves there when
+// its administration leaves office, so every Biden-era briefing is
+// published by bidenwhitehouse.archives.gov.
+var archivedWhiteHouse = []string{
+	"bidenwhitehouse.archives.gov",
+	"trumpwhitehouse.archives.gov",
+	"obamawhitehouse.archives.gov",
+}
+
+// SameSource returns the publishers a source filter matches: itself, and
+// for whitehouse.gov also its archives, so that source:whitehouse.gov
+// means the White House of every administration. An archive host named
+// on its own matches only itself.
+func SameSource(source string) []string {
+	source = strings.ToLower(source)
+	if source == "whitehouse.gov" {
+		return append([]string{source}, archivedWhiteHouse...)
+	}
+	return []string{source}
+}
+
+// sourceQuery matches the passages of the documents of a publisher (see
+// SameSource).
+func sourceQuery(source string) query.Query {
+	var qs []query.Query
+	for _, s := range SameSource(source) {
+		tq := bleve.NewTermQuery(s)
+		tq.SetField("source")
+		qs = append(qs, tq)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
 }

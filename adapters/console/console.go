@@ -28,7 +28,7 @@ Every answer is quoted word for word from the briefings, with who said it,
 where and when. Filters, anywhere in the question, narrow the search:
   since:2021-12-01       documents dated on or after the day (or since:2021-12)
   until:2022-01-31       documents dated on or before the day (or until:2022-01)
-  source:whitehouse.gov  documents of one publisher
+  source:whitehouse.gov  documents of one publisher (and its archive hosts)
   speaker:psaki          what one speaker said (speaker:jake_sullivan for two words)
 Type quit, or press Ctrl-D, to leave.`
 

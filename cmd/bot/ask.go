@@ -25,6 +25,9 @@ Skipped files are reported once, when they change.
 
 Filters anywhere in the question narrow the search:
   since:2021-12-01  until:2022-01-31  source:whitehouse.gov  speaker:psaki
+source:whitehouse.gov also matches the archived White House sites
+(bidenwhitehouse.archives.gov and the like), where every document of a
+past administration now lives.
 
 Flags may come before or after the question; words after -- are all
 question. Exit status 2 for a missing question or a bad filter.
