@@ -20,11 +20,15 @@ var errPostUnconfigured = errors.New("digest --post needs Slack or Discord confi
 
 const digestUsage = `Usage: bot digest [--since 24h|--since 2021-12-06] [--until ...] [--corpus PATH] [--index DIR] [--post]
 
-Prints the digest of the documents added to the corpus, or dated, in the
-period: for each story its title, publisher, date, kind and link, and its
-two or three most informative sentences quoted verbatim with their
-speakers; the same story from other outlets and related stories are listed
-under it. Refreshes the index in DATA_DIR/index first (stop a running bot:
+Prints the digest of the documents published in the period: dated in it,
+or indexed in it and dated at most two days before it (an archive indexed
+today is not today's news; undated documents count from when they were
+indexed). Stories come in order of newsworthiness (briefings, statements
+and remarks before readouts and fact sheets, proclamations and nominations
+last); for each, its title, publisher, date, kind and link, and its two or
+three most informative sentences quoted verbatim with their speakers; the
+same text from other outlets and other coverage of the same event are
+listed under it, never as stories of their own. Refreshes the index in DATA_DIR/index first (stop a running bot:
 only one process can open the index).
 
 With --post, posts the digest to every subscribed channel now and records
@@ -38,7 +42,7 @@ func runDigest(ctx context.Context, m *Main, args []string) error {
 	sinceFlag := fs.String("since", "24h", "start of the period: a duration back from now (24h, 72h, 7d), a date (2021-12-06, from its midnight UTC) or an RFC 3339 time")
 	untilFlag := fs.String("until", "", "end of the period, in the same forms; a date includes that whole day (default: now)")
 	where := locationFlags(fs)
-	maxStories := fs.Int("max", answer.MaxDigestStories, "most stories to show; the rest are counted")
+	maxStories := fs.Int("max", answer.MaxDigestStories, "most stories to show; the rest are counted (fewer when they would not fit one chat message, which the digest then says)")
 	post := fs.Bool("post", false, "post the digest to the subscribed Slack and Discord channels instead of printing it")
 	if err := parseFlags(fs, args, 0, "digest takes no arguments, got %q"); err != nil {
 		return err
@@ -145,10 +149,6 @@ func printDigest(w io.Writer, dg answer.Digest, since, until string) {
 		stories = "story"
 	}
 	fmt.Fprintf(w, "Digest: %d %s %s\n", len(dg.Stories)+dg.More, stories, period)
-	number := make(map[answer.Link]int)
-	for i, s := range dg.Stories {
-		number[answer.Link{Title: s.Title, URL: s.URL, Source: s.Source, Date: s.Date}] = i + 1
-	}
 	for i, s := range dg.Stories {
 		fmt.Fprintf(w, "\n%d. %s\n", i+1, s.Title)
 		var meta []string
@@ -185,16 +185,18 @@ func printDigest(w io.Writer, dg answer.Digest, since, until string) {
 			fmt.Fprintf(w, "   Related:\n")
 			for _, l := range s.Related {
 				line := l.Title
-				if n := number[l]; n > 0 {
-					line = fmt.Sprintf("%s (story %d)", l.Title, n)
-				} else if l.URL != "" {
+				if l.URL != "" {
 					line += " " + l.URL
 				}
 				fmt.Fprintf(w, "     - %s\n", line)
 			}
 		}
 	}
-	if dg.More > 0 {
+	switch {
+	case dg.CutForSize > 0:
+		fmt.Fprintf(w, "\n…and %d more not shown, %d of them to keep the digest within one Slack or Discord message (about %d characters; --max cannot raise that).\n",
+			dg.More, dg.CutForSize, answer.MaxDigestChars)
+	case dg.More > 0:
 		fmt.Fprintf(w, "\n…and %d more not shown.\n", dg.More)
 	}
 }
