@@ -105,8 +105,11 @@ func TestTerminalWriteAbovePrompt(t *testing.T) {
 		}})
 	}()
 	pw.Write([]byte("half a quest"))
-	for !strings.Contains(out.String(), "half a quest") {
-		time.Sleep(time.Millisecond) // the echo
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "half a quest"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the typing was never echoed: %q", out.String())
+		}
+		time.Sleep(time.Millisecond)
 	}
 	term.Write([]byte("level=INFO msg=\"corpus changed\"\n"))
 	pw.Write([]byte("ion\r"))

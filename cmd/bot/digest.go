@@ -50,7 +50,7 @@ func runDigest(ctx context.Context, m *Main, args []string) error {
 	if *maxStories < 1 {
 		return usageError(fmt.Sprintf("--max %d: want at least 1", *maxStories))
 	}
-	now := time.Now()
+	now := m.now()
 	since, err := parseWhen(*sinceFlag, now, false)
 	if err != nil {
 		return usageError("--since: " + err.Error())
@@ -80,7 +80,7 @@ func runDigest(ctx context.Context, m *Main, args []string) error {
 		return m.postDigestNow(ctx, eng)
 	}
 	if *untilFlag == "" {
-		until = time.Now() // documents the refresh just added are new
+		until = m.now() // documents the refresh just added are new
 	}
 	dg, err := eng.DigestN(ctx, since, until, *maxStories)
 	if err != nil {

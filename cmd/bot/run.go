@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/joho/godotenv"
 )
@@ -30,6 +31,7 @@ type Main struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	now    func() time.Time // the clock: relative periods such as digest --since 24h
 
 	cfg    *config      // set by configure
 	logger *slog.Logger // set by configure
@@ -86,7 +88,7 @@ digest and feed variables.
 // run is main without the process: tests call it with their own arguments,
 // environment and outputs.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	m := &Main{getenv: withDotEnv(getenv), stdin: stdin, stdout: stdout, stderr: stderr}
+	m := &Main{getenv: withDotEnv(getenv), stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
 	name := "chat"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
