@@ -64,6 +64,7 @@ require (
 	golang.org/x/exp v0.0.0-20241009180824-f66d83c29e7c // indirect
 	golang.org/x/net v0.55.0
 	golang.org/x/sys v0.45.0 // indirect
+	golang.org/x/term v0.43.0
 	golang.org/x/text v0.37.0
 	google.golang.org/protobuf v1.36.6 // indirect
 )

@@ -64,6 +64,7 @@ type Digest struct {
 	Since, Until time.Time
 	Stories      []Story
 	More         int // stories left out to stay within length limits
+	CutForSize   int // of More, those left out only to fit one chat message
 }
 
 // Story is one document in a digest, or several near-duplicates merged.

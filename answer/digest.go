@@ -21,6 +21,12 @@ const MaxDigestStories = 15
 // Limits that keep a digest within what Slack and Discord render (the
 // adapters trim too, but a digest cut by an adapter loses whole stories
 // at random; cut here, the reader is told how many are missing).
+// MaxDigestChars is about how long a digest may be, titles, sentences and
+// links of all its stories together, to fit one Slack or Discord message;
+// stories past it are left out (Digest.CutForSize) whatever the maximum
+// number of stories asked for.
+const MaxDigestChars = maxDigestBytes
+
 const (
 	maxDigestBytes     = 11000 // titles, sentences and links of all stories
 	maxDigestAnalyzed  = 200   // newest documents read; older ones only counted
@@ -47,42 +53,101 @@ const (
 	dupBody = 0.85
 )
 
+// sameEventTitle is the similarity of two titles' distinctive words
+// (weighted by rarity: "tornado" counts, "President Biden" hardly) above
+// which two documents cover one event: "Remarks by President Biden on
+// Tornado Response and Recovery Efforts" and "... After Briefing on Tornado
+// Response and Recovery Efforts" score 0.9, two statements of the
+// President on different subjects under 0.3.
+const sameEventTitle = 0.5
+
+// weightedJaccard is the Jaccard similarity of two weighted term sets.
+func weightedJaccard(a, b map[string]float64) float64 {
+	var both, either float64
+	for _, t := range sortedKeys(a) {
+		if w, ok := b[t]; ok {
+			both += math.Min(a[t], w)
+			either += math.Max(a[t], w)
+		} else {
+			either += a[t]
+		}
+	}
+	for _, t := range sortedKeys(b) {
+		if _, ok := a[t]; !ok {
+			either += b[t]
+		}
+	}
+	if either == 0 {
+		return 0
+	}
+	return both / either
+}
+
 // related reports whether two documents' similarities make them one
 // subject.
 func related(lead, body float64) bool {
 	return lead >= 0.3 || body >= 0.45 || lead >= 0.15 && body >= 0.3
 }
 
-// Digest summarises the documents added to the index, or dated, in
-// (since, until]: for each its two or three most informative sentences,
-// verbatim, with near-duplicate stories merged and related ones grouped,
-// newest first, at most MaxDigestStories stories. A zero until has no
-// upper bound.
+// Digest summarises the documents published in (since, until] that no
+// earlier digest can have shown (see isNew): for each story its two or
+// three most informative sentences, verbatim; copies of one text from
+// several outlets merged (Also), coverage of one event grouped under its
+// most newsworthy document (Related), each document shown once; the most
+// newsworthy stories first (briefings, statements and remarks before
+// fact sheets, and those before proclamations and nominations), at most
+// MaxDigestStories stories. A zero until has no upper bound.
 func (e *Engine) Digest(ctx context.Context, since, until time.Time) (Digest, error) {
 	return e.DigestN(ctx, since, until, MaxDigestStories)
 }
 
-// DigestN is Digest showing at most max stories (at least one).
+// digestGrace is how long before a period a document may be dated and
+// still be news in it, when it reached the index during the period: a
+// statement dated (by day) yesterday that a feed delivered after
+// yesterday's digest. Anything dated earlier that arrives now is the
+// archive (a bulk import, a backfill), not news.
+const digestGrace = 48 * time.Hour
+
+// isNew reports whether a document dated date (zero if undated) and first
+// indexed at added is news in (since, until]: dated in the period, or
+// reaching the index in it, dated at most digestGrace before it, and
+// after the period's start (a document the index held, and whose date had
+// come, at the end of the previous period was in that period's digest).
+// An undated document counts from when it was indexed.
+func isNew(date, added, since, until time.Time) bool {
+	in := func(t time.Time) bool {
+		return !t.IsZero() && t.After(since) && (until.IsZero() || !t.After(until))
+	}
+	if date.IsZero() {
+		return in(added)
+	}
+	if in(date) {
+		return true
+	}
+	// Available for a digest from when it was both indexed and dated.
+	avail := added
+	if date.After(avail) {
+		avail = date
+	}
+	return in(avail) && !date.Before(since.Add(-digestGrace))
+}
+
+// DigestN is Digest showing at most max stories (at least one). Fewer are
+// shown when they would not fit one chat message (Digest.CutForSize).
 func (e *Engine) DigestN(ctx context.Context, since, until time.Time, max int) (Digest, error) {
 	if max < 1 {
 		max = 1
 	}
 	dg := Digest{Since: since, Until: until}
-	entries, err := e.idx.AddedSince(since)
+	entries, err := e.idx.Entries(func(date, added time.Time) bool { return isNew(date, added, since, until) })
 	if err != nil {
 		return dg, err
 	}
-	in := func(t time.Time) bool {
-		return !t.IsZero() && t.After(since) && (until.IsZero() || !t.After(until))
-	}
-	var window []*index.Entry
+	window := make([]*index.Entry, len(entries))
 	for i := range entries {
-		en := &entries[i]
-		if in(en.Added) || in(en.Date) {
-			window = append(window, en)
-		}
+		window[i] = &entries[i]
 	}
-	// Newest first; the order every later step keeps.
+	// Newest first, to choose which to read when there are too many.
 	sort.Slice(window, func(i, j int) bool {
 		a, b := when(window[i]), when(window[j])
 		if !a.Equal(b) {
@@ -104,17 +169,110 @@ func (e *Engine) DigestN(ctx context.Context, since, until time.Time, max int) (
 		}
 		items = append(items, e.digestItem(en))
 	}
+	rank(items)
 	groups := group(merge(items))
 
-	var all []Story
+	// One story per group: its head, with the rest of the group as Related.
+	all := make([]Story, 0, len(groups))
 	for _, g := range groups {
-		for _, it := range g {
-			all = append(all, it.story())
-		}
+		all = append(all, g[0].story())
 	}
+	shown := min(len(all), max)
 	dg.Stories = fit(all, max)
+	dg.CutForSize = shown - len(dg.Stories)
 	dg.More = len(all) - len(dg.Stories) + skipped
 	return dg, nil
+}
+
+// rank orders items by newsworthiness (see newsworthiness), a day older
+// than the newest costing a fifth of a point, then newest first.
+func rank(items []*digestItem) {
+	var newest time.Time
+	for _, it := range items {
+		if it.when.After(newest) {
+			newest = it.when
+		}
+	}
+	for _, it := range items {
+		it.weight = newsworthiness(it.doc)
+		it.rank = it.weight - 0.2*math.Floor(newest.Sub(it.when).Hours()/24)
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.rank != b.rank {
+			return a.rank > b.rank
+		}
+		if !a.when.Equal(b.when) {
+			return a.when.After(b.when)
+		}
+		return a.doc.ID < b.doc.ID
+	})
+}
+
+// newsworthiness weighs what a document is, from its title and kind:
+// briefings and calls with the press, statements and remarks carry the
+// day's news; readouts and fact sheets less; executive orders and
+// legislation less again; ceremonial proclamations, nominations and
+// routine notices least.
+func newsworthiness(d *corpus.Document) float64 {
+	t := strings.ToLower(d.Title)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+	starts := func(words ...string) bool {
+		for _, w := range words {
+			if strings.HasPrefix(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("proclamation"):
+		return 0.2
+	case has("nominat", "appoint", "intent to nominate", "key nominees", "announces key"):
+		return 0.25
+	case starts("message to the", "letter to", "notice on", "notice of", "text of a letter", "memorandum on the delegation"):
+		return 0.3
+	case starts("press briefing", "press gaggle", "background press call", "on-the-record press call", "press call", "press conference"):
+		return 1
+	case starts("statement", "joint statement"):
+		return 0.95
+	case starts("remarks"), has("press conference"):
+		return 0.9
+	case starts("readout"):
+		return 0.8
+	case starts("fact sheet"):
+		return 0.75
+	case has("executive order"):
+		return 0.6
+	}
+	switch d.Kind {
+	case "press-briefings":
+		return 1
+	case "speeches-remarks", "remarks":
+		return 0.9
+	case "news", "articles":
+		return 0.85
+	case "statements-releases", "briefings-statements", "releases":
+		return 0.8
+	case "fact-sheets":
+		return 0.75
+	case "blog":
+		return 0.6
+	case "legislation":
+		return 0.5
+	case "presidential-actions":
+		return 0.4
+	case "disclosures", "research":
+		return 0.3
+	}
+	return 0.7
 }
 
 // when is the time a document counts from in a digest: its date, or when
@@ -158,9 +316,12 @@ type digestItem struct {
 	when      time.Time // date, or when added for an undated document
 	sentences []Quote
 	lead      map[string]bool    // content terms of the title and lead
+	titleW    map[string]float64 // content terms of the title, IDF-weighted
 	top       map[string]float64 // the body's most frequent content terms, IDF-weighted
 	also      []*digestItem      // near-duplicates merged into this one
 	related   []*digestItem      // stories grouped under this one
+	weight    float64            // newsworthiness of its kind (see newsworthiness)
+	rank      float64            // weight, less for older days (see rank)
 }
 
 func (it *digestItem) story() Story {
@@ -201,7 +362,8 @@ func storyBytes(s Story) int {
 
 // merge folds near-duplicates (the same story from several outlets) into
 // one item: the earliest, else the most complete, carries the others in
-// also. items are newest first; so is the result.
+// also. items are ranked (see rank); so is the result, a merged item
+// taking the best rank of its copies.
 func merge(items []*digestItem) []*digestItem {
 	parent := make([]int, len(items))
 	for i := range parent {
@@ -238,14 +400,14 @@ func merge(items []*digestItem) []*digestItem {
 		sort.SliceStable(set, func(i, j int) bool { return better(set[i], set[j]) })
 		head := set[0]
 		head.also = append(head.also, set[1:]...)
+		for _, o := range set[1:] {
+			head.rank = math.Max(head.rank, o.rank)
+			head.weight = math.Max(head.weight, o.weight)
+		}
 		out = append(out, head)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if !out[i].when.Equal(out[j].when) {
-			return out[i].when.After(out[j].when)
-		}
-		return out[i].doc.ID < out[j].doc.ID
-	})
+	// In the order of the items, the best ranked first.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].rank > out[j].rank })
 	return out
 }
 
@@ -278,17 +440,18 @@ func completeness(d *corpus.Document) int {
 	return n
 }
 
-// group puts each story after the newest story it is related to, which
-// lists it in related. A story joins the group whose head it resembles
-// most, so groups do not chain into one. stories are newest first; groups
-// are ordered by their head.
+// group gathers the coverage of one event: each story joins the group of
+// the best-ranked story it is related to, the one it resembles most, so
+// groups do not chain into one. The head of a group, listing the others in
+// related, is its most newsworthy kind of document. stories are ranked;
+// groups keep the order of their best-ranked story.
 func group(stories []*digestItem) [][]*digestItem {
 	var groups [][]*digestItem
 	for _, s := range stories {
 		best, bestSim := -1, 0.0
 		for g, members := range groups {
 			lead, body := similarity(members[0], s)
-			if !related(lead, body) {
+			if !related(lead, body) && weightedJaccard(members[0].titleW, s.titleW) < sameEventTitle {
 				continue
 			}
 			if sim := lead + body; sim > bestSim {
@@ -299,9 +462,27 @@ func group(stories []*digestItem) [][]*digestItem {
 			groups = append(groups, []*digestItem{s})
 			continue
 		}
-		head := groups[best][0]
-		head.related = append(head.related, s)
 		groups[best] = append(groups[best], s)
+	}
+	// The story shown for a group is its most newsworthy kind of document,
+	// the transcript or statement rather than a report of it; the group
+	// keeps the place of its best-ranked member.
+	for gi, g := range groups {
+		h := 0
+		for i, it := range g {
+			if it.weight > g[h].weight {
+				h = i
+			}
+		}
+		head := g[h]
+		ordered := []*digestItem{head}
+		for i, it := range g {
+			if i != h {
+				head.related = append(head.related, it)
+				ordered = append(ordered, it)
+			}
+		}
+		groups[gi] = ordered
 	}
 	return groups
 }
@@ -372,6 +553,9 @@ func (e *Engine) digestItem(en *index.Entry) *digestItem {
 					terms[toks[k].Term] = true
 				}
 			}
+			if m := reDateline.FindStringIndex(text[s.Start:s.End]); m != nil {
+				s.Start += m[1]
+			}
 			sent := text[s.Start:s.End]
 			if boilerplate(sent) || len(terms) == 0 {
 				continue
@@ -396,6 +580,11 @@ func (e *Engine) digestItem(en *index.Entry) *digestItem {
 	}
 	top := topTerms(freq, title)
 	it.top = e.weighIDF(top)
+	titleW := make(map[string]float64, len(title))
+	for t := range title {
+		titleW[t] = 1
+	}
+	it.titleW = e.weighIDF(titleW)
 	it.sentences = e.pick(d, cands, top, title)
 	return it
 }
@@ -454,9 +643,19 @@ var (
 	reNumberWord = regexp.MustCompile(`(?i)\b(?:hundred|thousand|million|billion|trillion|dozens?|percent)\b`)
 )
 
+// reDateline is the place and dash that open a press release ("WASHINGTON,
+// D.C. — "): not part of the news.
+var reDateline = regexp.MustCompile(`^[A-Z][A-Z.,' ]{2,40}(?:\([A-Za-z. ]+\))? ?[—–-]{1,2} `)
+
+// sentenceEnds are the characters a sentence of prose ends with; a line
+// without one is a heading, a dateline, a name and title, or a list item.
+const sentenceEnds = ".!?…\"”’')]"
+
 // boilerplate reports whether a sentence is packaging rather than news:
 // too short or too long to quote, greetings and thanks, time stamps,
-// "END", "###", logistics of a call, bylines and links to other stories.
+// "END", "###", headings and datelines (no final punctuation), logistics
+// of a call, bylines and links to other stories, and the formulas of
+// proclamations ("NOW, THEREFORE, I, ... do hereby proclaim").
 func boilerplate(s string) bool {
 	n := utf8.RuneCountInString(s)
 	if n < minSentenceChars || len(s) > maxSentenceBytes {
@@ -464,6 +663,9 @@ func boilerplate(s string) bool {
 	}
 	if strings.HasSuffix(s, ":") || reClockTime.MatchString(s) {
 		return true
+	}
+	if last, _ := utf8.DecodeLastRuneInString(s); !strings.ContainsRune(sentenceEnds, last) {
+		return true // "Aboard Air Force One", "Karine Jean-Pierre, Press Secretary"
 	}
 	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
 	if n < 160 && reGreeting.MatchString(lower) || n < 80 && strings.HasPrefix(lower, "this is ") {

@@ -2,7 +2,6 @@ package answer
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -53,8 +52,9 @@ const (
 	minQuoteRatio     = 0.5 // a second or third quote scores at least this share of the first
 )
 
-// ErrEmptyQuestion is returned for a question with no searchable words.
-var ErrEmptyQuestion = errors.New("the question has no words to search for; try asking in a full sentence")
+// ErrEmptyQuestion is returned for a question with no searchable words;
+// it is an *Error, shown to the person as is.
+var ErrEmptyQuestion error = invalidf("the question has no words to search for; try asking in a full sentence")
 
 // Ask answers q with up to three verbatim quotes, or NoAnswer and the
 // closest passages. Only failures of the index are errors.

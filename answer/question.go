@@ -16,7 +16,7 @@ const MaxQuestionBytes = 500
 //
 //	since:2021-12-01  until:2022-01-31  source:whitehouse.gov  speaker:psaki
 //
-// Dates are YYYY-MM-DD (or YYYY-MM). An invalid filter value is an error
+// Dates are YYYY-MM-DD (or YYYY-MM). An invalid filter value is an *Error,
 // whose message can be shown to the person as is.
 func ParseQuestion(text string) (Question, error) {
 	text = strings.ToValidUTF8(text, " ")
@@ -32,13 +32,13 @@ func ParseQuestion(text string) (Question, error) {
 		case "since", "from", "after":
 			t, err := parseDay(val)
 			if err != nil {
-				return Question{}, fmt.Errorf("since:%s is not a date; use since:YYYY-MM-DD", truncate(val, 40))
+				return Question{}, invalidf("since:%s is not a date; use since:YYYY-MM-DD", truncate(val, 40))
 			}
 			q.Since = t
 		case "until", "to", "before":
 			t, err := parseDay(val)
 			if err != nil {
-				return Question{}, fmt.Errorf("until:%s is not a date; use until:YYYY-MM-DD", truncate(val, 40))
+				return Question{}, invalidf("until:%s is not a date; use until:YYYY-MM-DD", truncate(val, 40))
 			}
 			// until: is inclusive of the whole day or month.
 			if len(val) == len("2006-01") {
@@ -56,7 +56,7 @@ func ParseQuestion(text string) (Question, error) {
 	}
 	q.Text = truncate(strings.Join(words, " "), MaxQuestionBytes)
 	if !q.Since.IsZero() && !q.Until.IsZero() && q.Until.Before(q.Since) {
-		return Question{}, fmt.Errorf("until: is before since:; nothing can match")
+		return Question{}, invalidf("until: is before since:; nothing can match")
 	}
 	return q, nil
 }

@@ -24,7 +24,9 @@ var (
 )
 
 // housekeeping are phrases, lower case, of sentences about the event
-// rather than its subject.
+// itself rather than its news: logistics of a call or a briefing, the
+// furniture of a news page, the formulas of proclamations. Neither a quote
+// nor a digest is built on them.
 var housekeeping = []string{
 	"for joining", "on background", "embargo", "questions at the end", "take a few questions",
 	"take some questions", "take your questions", "take questions", "over to you",
@@ -34,6 +36,8 @@ var housekeeping = []string{
 	"off the record", "for attribution", "contributed to this report", "see also:",
 	"load more", "in other news", "click here", "sign up", "subscribe", "all rights reserved",
 	"copyright", "via teleconference", "press briefing room", "as prepared for delivery",
+	"now, therefore", "do hereby proclaim", "in witness whereof", "hereunto set my hand",
+	"by virtue of the authority vested in me",
 }
 
 // quotable reports whether sentence s can be the sentence a quote is

@@ -22,6 +22,7 @@ var abbreviations = map[string]bool{
 	"a.m": true, "p.m": true, "i.e": true, "e.g": true, "etc": true, "vs": true, "v": true,
 	"inc": true, "co": true, "corp": true, "ltd": true, "dept": true,
 	"est": true, "approx": true, "fig": true, "vol": true, "al": true, "ft": true, "mt": true,
+	"pub": true, "stat": true, // Pub. L. 117-58, 135 Stat. 429
 }
 
 // sentences splits text into sentence spans. A sentence ends at . ! or ?

@@ -2,95 +2,72 @@ package corpus
 
 import (
 	"context"
-	"io/fs"
-	"path/filepath"
-	"strings"
+	"maps"
 	"time"
 )
 
-// Watch polls the corpus directory dir every interval and calls changed
-// once the files in it have been added, modified or removed and then left
-// alone for one more interval, so a file still being written is not read
-// half-way. Hidden files and temporary files (*.tmp) are ignored. Polling
-// rather than file-system events works the same on local disks, Docker
-// volumes and network shares. Watch returns when ctx is done.
-func Watch(ctx context.Context, dir string, interval time.Duration, changed func(context.Context)) error {
-	if interval <= 0 {
-		interval = 2 * time.Second
-	}
-	last, err := scan(dir)
+// Watcher polls a corpus folder and reports its files once they have been
+// added, modified or removed and then left alone for one more poll, so a
+// file still being written is not read half-way. Hidden files and
+// temporary files (*.tmp) are ignored. Polling rather than file-system
+// events works the same on local disks, Docker volumes and network shares.
+type Watcher struct {
+	Dir      string
+	Interval time.Duration // between polls; default 2s
+
+	// Tick, when set, replaces the timer: each value received is one poll.
+	// Tests poll on demand with it.
+	Tick <-chan time.Time
+}
+
+// Run polls until ctx is done. changed receives the snapshot of the
+// settled folder: the caller compares it with what it last read (see
+// Snapshot.Diff), so that a change it failed to apply is seen again.
+func (w *Watcher) Run(ctx context.Context, changed func(context.Context, Snapshot)) error {
+	last, err := Scan(w.Dir)
 	if err != nil {
 		return err
 	}
-	var pending map[string]fileStamp // a changed snapshot waiting to settle
-	t := time.NewTicker(interval)
-	defer t.Stop()
+	tick := w.Tick
+	if tick == nil {
+		interval := w.Interval
+		if interval <= 0 {
+			interval = 2 * time.Second
+		}
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		tick = t.C
+	}
+	var pending *Snapshot // a changed snapshot waiting to settle
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-t.C:
+		case <-tick:
 		}
-		now, err := scan(dir)
+		now, err := Scan(w.Dir)
 		if err != nil {
 			continue // a transient error (the folder being replaced); try again
 		}
 		switch {
-		case pending != nil && same(now, pending):
-			// Settled: nothing moved for a whole interval.
+		case pending != nil && maps.Equal(now.Files, pending.Files):
+			// Settled: nothing moved for a whole interval. The snapshot
+			// taken when the change was first seen is the older one, so
+			// files modified just before it are read again next time.
+			settled := *pending
 			pending = nil
 			last = now
-			changed(ctx)
-		case !same(now, last):
-			pending = now
+			changed(ctx, settled)
+		case !maps.Equal(now.Files, last.Files):
+			pending = &now
 		default:
 			pending = nil
 		}
 	}
 }
 
-type fileStamp struct {
-	size int64
-	mod  time.Time
-}
-
-func scan(dir string) (map[string]fileStamp, error) {
-	out := make(map[string]fileStamp)
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == dir {
-				return err
-			}
-			return nil
-		}
-		name := d.Name()
-		if p != dir && (strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".tmp")) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || !wanted(p) {
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return nil
-		}
-		out[p] = fileStamp{info.Size(), info.ModTime()}
-		return nil
-	})
-	return out, err
-}
-
-func same(a, b map[string]fileStamp) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
+// Watch polls the corpus folder dir every interval; see Watcher.
+func Watch(ctx context.Context, dir string, interval time.Duration, changed func(context.Context, Snapshot)) error {
+	w := &Watcher{Dir: dir, Interval: interval}
+	return w.Run(ctx, changed)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -139,9 +138,7 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		must = append(must, dayRange(q.Since, q.Until))
 	}
 	if q.Source != "" {
-		sq := bleve.NewTermQuery(strings.ToLower(q.Source))
-		sq.SetField("source")
-		must = append(must, sq)
+		must = append(must, sourceQuery(q.Source))
 	}
 	var anyOf []query.Query
 	for _, sp := range q.Speakers {

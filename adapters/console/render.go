@@ -11,7 +11,7 @@ import (
 	"github.com/briefbot/briefbot/answer"
 )
 
-// width is where quote text wraps.
+// width is where quote text wraps when the terminal's width is not known.
 const width = 80
 
 const indent = "  "
@@ -19,7 +19,14 @@ const indent = "  "
 // Render writes a for a terminal: each quote wrapped and cited, or the
 // no-answer reply with the closest passages. Document text is untrusted:
 // control characters and escape sequences are removed before printing.
-func Render(w io.Writer, a answer.Answer) {
+// Lines wrap at 80 columns.
+func Render(w io.Writer, a answer.Answer) { RenderWidth(w, a, width) }
+
+// RenderWidth is Render for a terminal of the given width: lines break
+// between words before it (a link longer than the line gets a line of its
+// own).
+func RenderWidth(w io.Writer, a answer.Answer, width int) {
+	width = max(width, 20)
 	var b strings.Builder
 	if a.Note != "" {
 		b.WriteString(Clean(a.Note) + "\n")
@@ -33,7 +40,7 @@ func Render(w io.Writer, a answer.Answer) {
 		if len(a.Related) > 0 {
 			b.WriteString("Closest passages:\n\n")
 			for _, q := range a.Related {
-				writeQuote(&b, q)
+				writeQuote(&b, q, width)
 				b.WriteString("\n")
 			}
 		}
@@ -42,14 +49,14 @@ func Render(w io.Writer, a answer.Answer) {
 		return
 	}
 	for _, q := range a.Quotes {
-		writeQuote(&b, q)
+		writeQuote(&b, q, width)
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "(confidence: %s; answered in %s)\n", a.Band(), took(a.Took))
 	io.WriteString(w, b.String())
 }
 
-func writeQuote(b *strings.Builder, q answer.Quote) {
+func writeQuote(b *strings.Builder, q answer.Quote, width int) {
 	for _, line := range wrap("“"+Clean(q.Text)+"”", width-len(indent)) {
 		b.WriteString(indent)
 		b.WriteString(line)
@@ -128,6 +135,24 @@ func wrap(s string, n int) []string {
 		lines = append(lines, line.String())
 	}
 	return lines
+}
+
+// wrapLines wraps each line of text at width, keeping its indentation for
+// the lines it continues on, and ends it with a newline.
+func wrapLines(text string, width int) string {
+	var b strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		rest := strings.TrimLeft(line, " ")
+		indent := line[:len(line)-len(rest)]
+		parts := wrap(rest, max(width-len(indent), 10))
+		if len(parts) == 0 {
+			b.WriteString("\n")
+		}
+		for _, p := range parts {
+			b.WriteString(indent + p + "\n")
+		}
+	}
+	return b.String()
 }
 
 // Clean makes untrusted text safe to print on a terminal: escape

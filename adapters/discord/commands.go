@@ -140,7 +140,7 @@ func (b *Bot) handleInteraction(ctx context.Context, i *discordgo.Interaction, r
 		private := boolOption(opts, "private")
 		q, err := answer.ParseQuestion(text)
 		if err != nil {
-			quick(err.Error(), true) // ParseQuestion's errors are written for people
+			quick(userText(err), true)
 			return
 		}
 		if strings.TrimSpace(q.Text) == "" {
@@ -159,8 +159,20 @@ func (b *Bot) handleInteraction(ctx context.Context, i *discordgo.Interaction, r
 }
 
 // ask runs the engine and renders its answer, or a fixed apology.
+// userText is what a person is shown for err: its message when it is
+// written for people (an *answer.Error), else the fixed apology.
+func userText(err error) string {
+	if msg, ok := answer.UserMessage(err); ok {
+		return msg
+	}
+	return sorryText
+}
+
 func (b *Bot) ask(ctx context.Context, log logger, q answer.Question) reply {
 	a, err := b.ans.Ask(ctx, q)
+	if msg, ok := answer.UserMessage(err); ok {
+		return textReply(msg)
+	}
 	if err != nil {
 		log.Error("answer question", "err", err)
 		return textReply(sorryText)
@@ -391,7 +403,7 @@ func (b *Bot) handleMessage(m *discordgo.Message) {
 	q, err := answer.ParseQuestion(text)
 	switch {
 	case err != nil:
-		r = textReply(err.Error())
+		r = textReply(userText(err))
 	case strings.TrimSpace(q.Text) == "":
 		r = textReply(helpText)
 	default:

@@ -153,20 +153,22 @@ func (b *Bot) answerQuestion(ctx context.Context, t target, text string, opt ren
 		return
 	}
 	q, err := answer.ParseQuestion(text)
-	if err != nil {
-		// ParseQuestion's messages are written for people.
-		b.reply(ctx, t, renderText(escape(err.Error())))
+	if err == nil {
+		start := b.clock()
+		var a answer.Answer
+		if a, err = b.ans.Ask(ctx, q); err == nil {
+			b.log.Debug("answered", "question", q.Text, "quotes", len(a.Quotes), "no_answer", a.NoAnswer, "took", b.clock().Sub(start))
+			b.reply(ctx, t, renderAnswer(a, opt))
+			return
+		}
+	}
+	if msg, ok := answer.UserMessage(err); ok {
+		b.reply(ctx, t, renderText(escape(msg)))
 		return
 	}
-	start := b.clock()
-	a, err := b.ans.Ask(ctx, q)
-	if err != nil {
-		b.log.Error("answer failed", "err", err)
-		b.reply(ctx, t, renderText(msgEngineFailed))
-		return
-	}
-	b.log.Debug("answered", "question", q.Text, "quotes", len(a.Quotes), "no_answer", a.NoAnswer, "took", b.clock().Sub(start))
-	b.reply(ctx, t, renderAnswer(a, opt))
+	// Any other error is internal: its text never reaches Slack.
+	b.log.Error("answer failed", "err", err)
+	b.reply(ctx, t, renderText(msgEngineFailed))
 }
 
 // share posts an answer publicly after a click on "Share in channel".

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -14,33 +13,32 @@ import (
 	"github.com/briefbot/briefbot/answer"
 )
 
-func runAsk(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	asJSON := fs.Bool("json", false, "print the answer as one JSON object")
-	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	indexFlag := fs.String("index", "", "index directory (default: DATA_DIR/index)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `Usage: bot ask [--json] [--corpus PATH] [--index DIR] "question"
+const askUsage = `Usage: bot ask [--json] [--corpus PATH] [--index DIR] [--refresh] "question"
 
 Answers one question with up to three verbatim quotes from the corpus, each
 cited with speaker, title, publisher, date and link, or says that the
 corpus does not answer and shows the closest passages. The index is
-created or brought up to date first.
+created or brought up to date first: only the corpus files whose size or
+modification time changed since the last run are read (--refresh reads
+them all), so on an unchanged corpus this takes a fraction of a second.
+Skipped files are reported once, when they change.
 
 Filters anywhere in the question narrow the search:
   since:2021-12-01  until:2022-01-31  source:whitehouse.gov  speaker:psaki
+source:whitehouse.gov also matches the archived White House sites
+(bidenwhitehouse.archives.gov and the like), where every document of a
+past administration now lives.
 
 Flags may come before or after the question; words after -- are all
 question. Exit status 2 for a missing question or a bad filter.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
+Flags:`
+
+func runAsk(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("ask", askUsage)
+	asJSON := fs.Bool("json", false, "print the answer as one JSON object")
+	where := locationFlags(fs)
 	words, err := parseInterspersed(fs, args)
-	if errors.Is(err, errHelp) {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -50,27 +48,33 @@ Flags:`)
 		return usageError(`ask needs a question, such as: bot ask "Will the US send troops to Ukraine?"`)
 	}
 	q, err := answer.ParseQuestion(text)
-	if err != nil {
-		return usageError(err.Error())
+	if msg, ok := answer.UserMessage(err); ok {
+		return usageError(msg)
 	}
-	s, err := openSession(ctx, env, *corpusFlag, *indexFlag)
+	if err != nil {
+		return err
+	}
+	if err := m.configure(where); err != nil {
+		return err
+	}
+	s, err := m.openSession(ctx, where.refresh)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	a, err := s.eng.Ask(ctx, q)
-	if errors.Is(err, answer.ErrEmptyQuestion) {
-		return usageError(err.Error())
+	if msg, ok := answer.UserMessage(err); ok {
+		return usageError(msg)
 	}
 	if err != nil {
 		return fmt.Errorf("answer: %w", err)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(m.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(newAskOutput(a))
 	}
-	console.Render(stdout, a)
+	console.Render(m.stdout, a)
 	return nil
 }
 
@@ -97,9 +101,6 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 }
-
-// errHelp ends a command whose usage was asked for and printed.
-var errHelp = errors.New("help requested")
 
 // askOutput is the contract of `bot ask --json`; keep the names stable.
 type askOutput struct {

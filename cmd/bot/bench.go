@@ -7,9 +7,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -77,16 +75,7 @@ type slowQuestion struct {
 	P50ms    float64 `json:"p50_ms"` // median over the rounds
 }
 
-func runBench(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	qPath := fs.String("questions", "", "question set, one question per line; # comments (default: the built-in Briefing Room set)")
-	indexDir := fs.String("index", "", "build the index into this directory and keep it (replacing any index there) instead of a temporary one")
-	rounds := fs.Int("rounds", 3, "measured rounds over the question set, after one warm-up round")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `Usage: bot bench [--corpus PATH] [--json] [--questions FILE] [--index DIR]
+const benchUsage = `Usage: bot bench [--corpus PATH] [--json] [--questions FILE] [--index DIR]
 
 Streams the corpus into a fresh index (timed, reading and parsing the
 documents included), then asks every question of the set: one warm-up round, then --rounds measured rounds in which each
@@ -95,18 +84,17 @@ question is asked of the answer engine and run as a plain Bleve match query
 their p95 ratio and the peak resident memory, against the targets:
 build <= 90 s, answer p95 <= 50 ms, p95 ratio <= 2.0, peak RSS <= 400 MB.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return usageError(fmt.Sprintf("bench takes no arguments, got %q", fs.Arg(0)))
+Flags:`
+
+func runBench(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("bench", benchUsage)
+	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	qPath := fs.String("questions", "", "question set, one question per line; # comments (default: the built-in Briefing Room set)")
+	indexDir := fs.String("index", "", "build the index into this directory and keep it (replacing any index there) instead of a temporary one")
+	rounds := fs.Int("rounds", 3, "measured rounds over the question set, after one warm-up round")
+	if err := parseFlags(fs, args, 0, "bench takes no arguments, got %q"); err != nil {
+		return err
 	}
 	if *rounds < 1 {
 		return usageError("--rounds must be at least 1")
@@ -124,8 +112,7 @@ Flags:`)
 		return err
 	}
 
-	docs, err := listCorpus(corpusPath(*corpusFlag, env))
-	if err != nil {
+	if err := m.configure(&locations{corpus: *corpusFlag}); err != nil {
 		return err
 	}
 	dir := *indexDir
@@ -144,10 +131,12 @@ Flags:`)
 	start, cpu0 := time.Now(), cpuSeconds()
 	// The corpus streams into the index: only a batch of documents is in
 	// memory at a time.
-	if _, _, err := indexCorpus(ctx, dir, docs, true, env); err != nil {
+	m.cfg.IndexDir = dir
+	_, res, err := m.openIndex(ctx, openOptions{rebuild: true})
+	if err != nil {
 		return err
 	}
-	ndocs := docs.files.Count()
+	ndocs := res.Docs
 	build, buildCPU := time.Since(start), cpuSeconds()-cpu0
 	buildRSS, _ := peakRSSMB()
 	size, err := dirSize(dir)
@@ -200,7 +189,7 @@ Flags:`)
 	}
 	// Warm-up: page in the index and fill caches, so the measured rounds
 	// compare the engine and the floor under the same conditions.
-	fmt.Fprintf(env.stderr, "asking %d questions: warm-up", len(questions))
+	fmt.Fprintf(m.stderr, "asking %d questions: warm-up", len(questions))
 	for _, q := range questions {
 		if _, _, err := ask(q); err != nil {
 			return err
@@ -215,7 +204,7 @@ Flags:`)
 	var lat, rawLat, searchLat []time.Duration
 	perQuestion := make([][]time.Duration, len(questions))
 	for round := range *rounds {
-		fmt.Fprintf(env.stderr, ", round %d/%d", round+1, *rounds)
+		fmt.Fprintf(m.stderr, ", round %d/%d", round+1, *rounds)
 		r.NoAnswer = 0
 		for i, q := range questions {
 			if err := ctx.Err(); err != nil {
@@ -249,7 +238,7 @@ Flags:`)
 			}
 		}
 	}
-	fmt.Fprintln(env.stderr)
+	fmt.Fprintln(m.stderr)
 	r.P50ms, r.P95ms, r.P99ms = percentileMS(lat, 0.50), percentileMS(lat, 0.95), percentileMS(lat, 0.99)
 	r.RawP50ms, r.RawP95ms, r.RawP99ms = percentileMS(rawLat, 0.50), percentileMS(rawLat, 0.95), percentileMS(rawLat, 0.99)
 	if r.RawP95ms > 0 {
@@ -278,11 +267,11 @@ Flags:`)
 		r.Pass = r.Pass && t.ok
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(m.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	fmt.Fprintf(stdout, `corpus         %d documents, %d passages
+	fmt.Fprintf(m.stdout, `corpus         %d documents, %d passages
 build          %.1f s (%.0f docs/s, %.1f s CPU), index %.1f MB
 questions      %d x %d rounds (after 1 warm-up round), %d without an answer
 answer         p50 %.2f ms, p95 %.2f ms, p99 %.2f ms
@@ -297,14 +286,14 @@ load average   %.2f (1 min)
 		r.RawP50ms, r.RawP95ms, r.RawP99ms, r.RatioP95,
 		r.SearchP50ms, r.SearchP95ms, r.SearchP99ms, r.RatioSearchP95, r.PeakRSSMB, r.RSSSource, r.BuildPeakRSSMB, r.LoadAvg)
 	for _, q := range r.Slowest {
-		fmt.Fprintf(stdout, "slow           %6.1f ms  %s\n", q.P50ms, q.Question)
+		fmt.Fprintf(m.stdout, "slow           %6.1f ms  %s\n", q.P50ms, q.Question)
 	}
 	for _, t := range targets {
 		verdict := "PASS"
 		if !t.ok {
 			verdict = "FAIL"
 		}
-		fmt.Fprintf(stdout, "%s  %s\n", verdict, t.text)
+		fmt.Fprintf(m.stdout, "%s  %s\n", verdict, t.text)
 	}
 	return nil
 }

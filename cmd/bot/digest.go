@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -20,45 +18,39 @@ import (
 // enabled.
 var errPostUnconfigured = errors.New("digest --post needs Slack or Discord configured (see docs/digest.md)")
 
-func runDigest(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("digest", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	sinceFlag := fs.String("since", "24h", "start of the period: a duration back from now (24h, 72h, 7d), a date (2021-12-06, from its midnight UTC) or an RFC 3339 time")
-	untilFlag := fs.String("until", "", "end of the period, in the same forms; a date includes that whole day (default: now)")
-	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	maxStories := fs.Int("max", answer.MaxDigestStories, "most stories to show; the rest are counted")
-	post := fs.Bool("post", false, "post the digest to the subscribed Slack and Discord channels instead of printing it")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `Usage: bot digest [--since 24h|--since 2021-12-06] [--until ...] [--corpus PATH] [--post]
+const digestUsage = `Usage: bot digest [--since 24h|--since 2021-12-06] [--until ...] [--corpus PATH] [--index DIR] [--post]
 
-Prints the digest of the documents added to the corpus, or dated, in the
-period: for each story its title, publisher, date, kind and link, and its
-two or three most informative sentences quoted verbatim with their
-speakers; the same story from other outlets and related stories are listed
-under it. Refreshes the index in DATA_DIR/index first (stop a running bot:
+Prints the digest of the documents published in the period: dated in it,
+or indexed in it and dated at most two days before it (an archive indexed
+today is not today's news; undated documents count from when they were
+indexed). Stories come in order of newsworthiness (briefings, statements
+and remarks before readouts and fact sheets, proclamations and nominations
+last); for each, its title, publisher, date, kind and link, and its two or
+three most informative sentences quoted verbatim with their speakers; the
+same text from other outlets and other coverage of the same event are
+listed under it, never as stories of their own. Refreshes the index in DATA_DIR/index first (stop a running bot:
 only one process can open the index).
 
 With --post, posts the digest to every subscribed channel now and records
 it, as the daily schedule would (see docs/digest.md); --since and --until
 do not apply.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
-	}
-	if fs.NArg() > 0 {
-		fs.Usage()
-		return usageError(fmt.Sprintf("digest takes no arguments, got %q", fs.Arg(0)))
+Flags:`
+
+func runDigest(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("digest", digestUsage)
+	sinceFlag := fs.String("since", "24h", "start of the period: a duration back from now (24h, 72h, 7d), a date (2021-12-06, from its midnight UTC) or an RFC 3339 time")
+	untilFlag := fs.String("until", "", "end of the period, in the same forms; a date includes that whole day (default: now)")
+	where := locationFlags(fs)
+	maxStories := fs.Int("max", answer.MaxDigestStories, "most stories to show; the rest are counted (fewer when they would not fit one chat message, which the digest then says)")
+	post := fs.Bool("post", false, "post the digest to the subscribed Slack and Discord channels instead of printing it")
+	if err := parseFlags(fs, args, 0, "digest takes no arguments, got %q"); err != nil {
+		return err
 	}
 	if *maxStories < 1 {
 		return usageError(fmt.Sprintf("--max %d: want at least 1", *maxStories))
 	}
-	now := time.Now()
+	now := m.now()
 	since, err := parseWhen(*sinceFlag, now, false)
 	if err != nil {
 		return usageError("--since: " + err.Error())
@@ -72,50 +64,36 @@ Flags:`)
 	if !since.Before(until) {
 		return usageError(fmt.Sprintf("--since %s is not before --until %s", *sinceFlag, orNow(*untilFlag)))
 	}
-	if *post && !platformConfigured(env) {
+	if err := m.configure(where); err != nil {
+		return err
+	}
+	if *post && !m.cfg.canPostDigests() {
 		return errPostUnconfigured
 	}
-
-	src, err := listCorpus(corpusPath(*corpusFlag, env))
+	s, err := m.openSession(ctx, where.refresh)
 	if err != nil {
 		return err
 	}
-	idx, _, err := indexCorpus(ctx, filepath.Join(dataDir(env), "index"), src, false, env)
-	if err != nil {
-		return err
-	}
-	defer idx.Close()
-	eng := answer.New(idx)
+	defer s.Close()
+	eng := s.eng
 	if *post {
-		return postDigestNow(ctx, env, eng)
+		return m.postDigestNow(ctx, eng)
 	}
 	if *untilFlag == "" {
-		until = time.Now() // documents the refresh just added are new
+		until = m.now() // documents the refresh just added are new
 	}
 	dg, err := eng.DigestN(ctx, since, until, *maxStories)
 	if err != nil {
 		return fmt.Errorf("compose digest: %w", err)
 	}
-	printDigest(stdout, dg, *sinceFlag, orNow(*untilFlag))
+	printDigest(m.stdout, dg, *sinceFlag, orNow(*untilFlag))
 	return nil
-}
-
-// platformConfigured reports whether Slack or Discord is enabled.
-func platformConfigured(env *environment) bool {
-	return env.getenv("SLACK_BOT_TOKEN") != "" || env.getenv("DISCORD_BOT_TOKEN") != ""
 }
 
 // postDigestNow posts the digest to every subscribed channel, since each
 // channel's last one, and records it.
-func postDigestNow(ctx context.Context, env *environment, eng *answer.Engine) error {
-	if !platformConfigured(env) {
-		return errPostUnconfigured
-	}
-	dcfg, err := digestConfigFromEnv(env.getenv)
-	if err != nil {
-		return err
-	}
-	_, store, sched, err := newScheduler(env, eng, dcfg, &lateDigester{})
+func (m *Main) postDigestNow(ctx context.Context, eng *answer.Engine) error {
+	_, store, sched, err := m.newScheduler(eng)
 	if err != nil {
 		return err
 	}
@@ -171,10 +149,6 @@ func printDigest(w io.Writer, dg answer.Digest, since, until string) {
 		stories = "story"
 	}
 	fmt.Fprintf(w, "Digest: %d %s %s\n", len(dg.Stories)+dg.More, stories, period)
-	number := make(map[answer.Link]int)
-	for i, s := range dg.Stories {
-		number[answer.Link{Title: s.Title, URL: s.URL, Source: s.Source, Date: s.Date}] = i + 1
-	}
 	for i, s := range dg.Stories {
 		fmt.Fprintf(w, "\n%d. %s\n", i+1, s.Title)
 		var meta []string
@@ -211,16 +185,18 @@ func printDigest(w io.Writer, dg answer.Digest, since, until string) {
 			fmt.Fprintf(w, "   Related:\n")
 			for _, l := range s.Related {
 				line := l.Title
-				if n := number[l]; n > 0 {
-					line = fmt.Sprintf("%s (story %d)", l.Title, n)
-				} else if l.URL != "" {
+				if l.URL != "" {
 					line += " " + l.URL
 				}
 				fmt.Fprintf(w, "     - %s\n", line)
 			}
 		}
 	}
-	if dg.More > 0 {
+	switch {
+	case dg.CutForSize > 0:
+		fmt.Fprintf(w, "\n…and %d more not shown, %d of them to keep the digest within one Slack or Discord message (about %d characters; --max cannot raise that).\n",
+			dg.More, dg.CutForSize, answer.MaxDigestChars)
+	case dg.More > 0:
 		fmt.Fprintf(w, "\n…and %d more not shown.\n", dg.More)
 	}
 }

@@ -4,10 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 	"strings"
@@ -42,50 +39,49 @@ type evalReport struct {
 	BuildSeconds   float64 `json:"build_s"`
 }
 
-func runEval(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	corpusPath := fs.String("corpus", "", "corpus directory or .jsonl file (default: the bundled sample)")
-	qaPath := fs.String("qa", "", "question set, one JSON object per line: {\"id\",\"question\",\"answers\":[...]} (required)")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	verbose := fs.Bool("v", false, "print every missed question")
-	indexDir := fs.String("index", "", "use (and refresh) this index directory instead of a temporary one")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `Usage: bot eval --qa FILE [--corpus PATH] [--json] [-v]
+const evalUsage = `Usage: bot eval --qa FILE [--corpus PATH] [--json] [-v]
 
 Builds a fresh index of the corpus in a temporary directory, asks every
 question of the set and reports hit@1, hit@3, MRR, abstention on questions
 whose answers are [], the share of quotes found verbatim in their
 documents, and latency.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
+Flags:`
+
+func runEval(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("eval", evalUsage)
+	corpusPath := fs.String("corpus", "", "corpus directory or .jsonl file (default: the bundled sample)")
+	qaPath := fs.String("qa", "", "question set, one JSON object per line: {\"id\",\"question\",\"answers\":[...]} (required)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	verbose := fs.Bool("v", false, "print every missed question")
+	indexDir := fs.String("index", "", "use (and refresh) this index directory instead of a temporary one")
+	if err := parseFlags(fs, args, 0, "eval takes no arguments, got %q"); err != nil {
+		return err
 	}
 	if *qaPath == "" {
 		fs.Usage()
 		return usageError("eval needs --qa FILE")
 	}
+	// eval measures the corpus it is given, not CORPUS_DIR.
+	if err := m.configure(nil); err != nil {
+		return err
+	}
 	items, err := readQA(*qaPath)
 	if err != nil {
 		return err
 	}
-	src, err := listCorpus(*corpusPath)
-	if err != nil {
-		return err
-	}
+	m.cfg.CorpusDir = *corpusPath
 	start := time.Now()
-	idx, cleanup, err := scratchIndex(ctx, *indexDir, src, env)
+	idx, cleanup, err := m.scratchIndex(ctx, *indexDir)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 	build := time.Since(start)
+	docs, _, err := idx.Count()
+	if err != nil {
+		return err
+	}
 	eng := answer.New(idx)
 	// Quotes are checked against the documents as the index stores them:
 	// the refresh compared every stored document with its source by a hash
@@ -96,7 +92,7 @@ Flags:`)
 		return err == nil && q.Start >= 0 && q.Start <= q.End && q.End <= len(d.Body) && d.Body[q.Start:q.End] == q.Text
 	}
 
-	r := evalReport{Questions: len(items), Docs: src.files.Count(), BuildSeconds: build.Seconds()}
+	r := evalReport{Questions: len(items), Docs: docs, BuildSeconds: build.Seconds()}
 	var lat []time.Duration
 	var hit1, hit3, answered, abstained, quotes, verbatim, quoteChars int
 	var rr float64
@@ -126,7 +122,7 @@ Flags:`)
 			if ans.NoAnswer {
 				abstained++
 			} else if *verbose {
-				fmt.Fprintf(env.stderr, "ANSWERED %s %q conf=%.2f: %q\n", it.ID, it.Question, ans.Confidence, ans.Quotes[0].Text)
+				fmt.Fprintf(m.stderr, "ANSWERED %s %q conf=%.2f: %q\n", it.ID, it.Question, ans.Confidence, ans.Quotes[0].Text)
 			}
 			continue
 		}
@@ -150,7 +146,7 @@ Flags:`)
 			if len(ans.Quotes) > 0 {
 				top = ans.Quotes[0].Text
 			}
-			fmt.Fprintf(env.stderr, "MISS %s rank=%d conf=%.2f %q want %q\n   got %q\n", it.ID, rank, ans.Confidence, it.Question, it.Answers, top)
+			fmt.Fprintf(m.stderr, "MISS %s rank=%d conf=%.2f %q want %q\n   got %q\n", it.ID, rank, ans.Confidence, it.Question, it.Answers, top)
 		}
 	}
 	ratio := func(a, b int) float64 {
@@ -172,11 +168,11 @@ Flags:`)
 	}
 	r.P50ms, r.P95ms = percentileMS(lat, 0.50), percentileMS(lat, 0.95)
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(m.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	fmt.Fprintf(stdout, `questions      %d (%d answerable, %d not)
+	fmt.Fprintf(m.stdout, `questions      %d (%d answerable, %d not)
 hit@1          %.3f
 hit@3          %.3f
 mrr            %.3f

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"time"
@@ -13,50 +10,40 @@ import (
 	"github.com/briefbot/briefbot/index"
 )
 
-func runIndex(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	flags := flag.NewFlagSet("index", flag.ContinueOnError)
-	flags.SetOutput(env.stderr)
-	corpusFlag := flags.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	indexFlag := flags.String("index", "", "index directory (default: DATA_DIR/index)")
-	rebuild := flags.Bool("rebuild", false, "build the index from scratch instead of updating it")
-	flags.Usage = func() {
-		fmt.Fprintln(flags.Output(), `Usage: bot index [--corpus PATH] [--index DIR] [--rebuild]
+const indexUsage = `Usage: bot index [--corpus PATH] [--index DIR] [--rebuild] [--refresh]
 
 Brings the on-disk index up to date with the corpus: new and changed
 documents are indexed, removed ones dropped, unchanged ones left alone.
+The index records each file's size and modification time; only files
+whose record differs are read (--refresh reads every file and compares
+documents by content, for copies that kept old modification times).
 With --rebuild the index is built afresh in a temporary directory and
 swapped in when complete, so an interrupted build leaves the old index.
 Progress goes to stderr, a summary to stdout.
 
-Flags:`)
-		flags.PrintDefaults()
-	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
-	}
-	if flags.NArg() > 0 {
-		flags.Usage()
-		return usageError(fmt.Sprintf("index takes no arguments (got %q); use --corpus PATH", flags.Arg(0)))
-	}
-	src, err := listCorpus(corpusPath(*corpusFlag, env))
-	if err != nil {
+Flags:`
+
+func runIndex(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("index", indexUsage)
+	where := locationFlags(fs)
+	rebuild := fs.Bool("rebuild", false, "build the index from scratch instead of updating it")
+	if err := parseFlags(fs, args, 0, "index takes no arguments (got %q); use --corpus PATH"); err != nil {
 		return err
 	}
-	dir := indexDir(*indexFlag, env)
+	if err := m.configure(where); err != nil {
+		return err
+	}
+	dir := m.cfg.IndexDir
 	start := time.Now()
-	idx, st, err := indexCorpus(ctx, dir, src, *rebuild, env)
+	idx, res, err := m.openIndex(ctx, openOptions{refresh: where.refresh, rebuild: *rebuild})
 	if err == nil && *rebuild {
 		idx, err = index.Open(dir)
 	}
 	if err != nil {
 		return indexError(dir, err)
 	}
-	ndocs := src.files.Count()
 	elapsed := time.Since(start)
-	_, passages, err := idx.Count()
+	ndocs, passages, err := idx.Count()
 	if cerr := idx.Close(); err == nil {
 		err = cerr
 	}
@@ -67,8 +54,8 @@ Flags:`)
 	if err != nil {
 		return fmt.Errorf("index %s: %w", dir, err)
 	}
-	_, err = fmt.Fprintf(stdout, "indexed %d documents (%d added, %d updated, %d removed, %d unchanged), %d passages in %.1f s; index at %s (%.1f MB)\n",
-		ndocs, st.Added, st.Updated, st.Removed, st.Unchanged, passages, elapsed.Seconds(), dir, float64(size)/(1<<20))
+	_, err = fmt.Fprintf(m.stdout, "indexed %d documents (%d added, %d updated, %d removed, %d unchanged), %d passages in %.1f s; index at %s (%.1f MB)\n",
+		ndocs, res.Added, res.Updated, res.Removed, ndocs-res.Added-res.Updated, passages, elapsed.Seconds(), dir, float64(size)/(1<<20))
 	return err
 }
 

@@ -3,43 +3,38 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"github.com/briefbot/briefbot/corpus/feed"
 	"github.com/briefbot/briefbot/index"
 )
 
-func runIngest(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	indexFlag := fs.String("index", "", "index directory (default: DATA_DIR/index)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `Usage: bot ingest PATH|URL
+const ingestUsage = `Usage: bot ingest PATH|URL
 
 Adds one document to the corpus now: a local .md, .txt or .jsonl file is
 copied into CORPUS_DIR; a web page is fetched, its main text extracted and
 saved into CORPUS_DIR as Markdown with front matter. Then the index is
 brought up to date. While the bot runs, it indexes the new file itself.
 
-Flags:`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
+Flags:`
+
+func runIngest(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("ingest", ingestUsage)
+	where := &locations{}
+	fs.StringVar(&where.index, "index", "", "index directory (default: DATA_DIR/index)")
+	if err := parseFlags(fs, args, 1, "ingest takes one file or URL, got another: %q"); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return usageError("ingest takes one file or URL")
 	}
-	dir := env.getenv("CORPUS_DIR")
+	if err := m.configure(where); err != nil {
+		return err
+	}
+	dir := m.cfg.CorpusDir
 	if dir == "" {
 		return errors.New("ingest needs CORPUS_DIR: the folder the document is saved into")
 	}
@@ -48,21 +43,16 @@ Flags:`)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "saved %s\n", saved)
-	src, err := listCorpus(dir)
-	if err != nil {
-		return err
-	}
-	idxDir := orDefault(*indexFlag, filepath.Join(dataDir(env), "index"))
-	idx, st, err := indexCorpus(ctx, idxDir, src, false, env)
+	fmt.Fprintf(m.stdout, "saved %s\n", saved)
+	idx, res, err := m.openIndex(ctx, openOptions{})
 	if errors.Is(err, index.ErrLocked) {
-		fmt.Fprintln(stdout, "the running bot has the index open; it indexes the new file within seconds")
+		fmt.Fprintln(m.stdout, "the running bot has the index open; it indexes the new file within seconds")
 		return nil
 	}
 	if err != nil {
-		return explainIndexErr(err, idxDir)
+		return err
 	}
 	defer idx.Close()
-	fmt.Fprintf(stdout, "indexed: %d added, %d updated (%d documents in all)\n", st.Added, st.Updated, src.files.Count())
+	fmt.Fprintf(m.stdout, "indexed: %d added, %d updated (%d documents in all)\n", res.Added, res.Updated, res.Docs)
 	return nil
 }

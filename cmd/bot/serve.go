@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -23,7 +21,7 @@ import (
 	"github.com/briefbot/briefbot/index"
 )
 
-const serveUsage = `Usage: bot serve [--corpus PATH] [--index DIR]
+const serveUsage = `Usage: bot serve [--corpus PATH] [--index DIR] [--refresh]
 
 Runs every configured platform until interrupted (Ctrl-C or SIGTERM finish
 the answers in flight, then exit):
@@ -32,8 +30,9 @@ the answers in flight, then exit):
   Discord  DISCORD_BOT_TOKEN + DISCORD_APP_ID (gateway) and/or
            DISCORD_PUBLIC_KEY (HTTP interactions, on HTTP_ADDR)
 Also posts the daily digest (DIGEST_*), polls FEEDS into CORPUS_DIR, and
-re-indexes CORPUS_DIR when files in it change. With HTTP_ADDR in use,
-GET /healthz answers 200 once the index is open. See .env.example.
+re-indexes CORPUS_DIR when files in it change (it may start empty). With
+HTTP_ADDR in use, GET /healthz answers 200 once the index is open (bot
+health asks it). See .env.example.
 
 Flags:`
 
@@ -62,18 +61,19 @@ func (l *lateDigester) Now(ctx context.Context, channel string) (answer.Digest, 
 }
 
 // newScheduler builds the configured platforms and the digest scheduler
-// that posts through them, with its store in DATA_DIR, and points dig at
-// the scheduler. The caller closes the store.
-func newScheduler(env *environment, eng *answer.Engine, dcfg digest.Config, dig *lateDigester) (*platforms, *digest.Store, *digest.Scheduler, error) {
-	p, err := newPlatforms(env, eng, dig)
+// that posts through them, with its store in DATA_DIR. The caller closes
+// the store.
+func (m *Main) newScheduler(eng *answer.Engine) (*platforms, *digest.Store, *digest.Scheduler, error) {
+	dig := &lateDigester{}
+	p, err := m.newPlatforms(eng, dig)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	store, err := digest.Open(filepath.Join(dataDir(env), "digest.db"))
+	store, err := digest.Open(m.cfg.digestStore())
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	sched, err := digest.New(dcfg, store, eng, p.posters, env.logger.With("component", "digest"))
+	sched, err := digest.New(m.cfg.Digest, store, eng, p.posters, m.logger.With("component", "digest"))
 	if err != nil {
 		store.Close()
 		return nil, nil, nil, err
@@ -82,33 +82,29 @@ func newScheduler(env *environment, eng *answer.Engine, dcfg digest.Config, dig 
 	return p, store, sched, nil
 }
 
-// newPlatforms builds the adapters configured in the environment; none
-// configured is an error that names the variables to set.
-func newPlatforms(env *environment, eng *answer.Engine, dig *lateDigester) (*platforms, error) {
-	sc, slackOn, err := slackConfigFromEnv(env.getenv)
-	if err != nil {
-		return nil, err
-	}
-	dc, discordOn, err := discordConfigFromEnv(env.getenv)
-	if err != nil {
-		return nil, err
-	}
-	if !slackOn && !discordOn {
-		return nil, errors.New("no platform configured: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP), " +
-			"and/or DISCORD_BOT_TOKEN with DISCORD_APP_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP); see .env.example")
-	}
+// errNoPlatform is serve's error when neither Slack nor Discord is
+// configured.
+var errNoPlatform = errors.New("no platform configured: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP), " +
+	"and/or DISCORD_BOT_TOKEN with DISCORD_APP_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP); see .env.example")
+
+// newPlatforms builds the configured adapters over eng.
+func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester) (*platforms, error) {
 	p := &platforms{posters: make(map[string]digest.Poster)}
-	if slackOn {
+	if m.cfg.Slack != nil {
+		sc := *m.cfg.Slack
 		sc.Digests = dig
-		if p.slack, err = slackbot.New(sc, eng, env.logger.With("platform", "slack")); err != nil {
+		var err error
+		if p.slack, err = slackbot.New(sc, eng, m.logger.With("platform", "slack")); err != nil {
 			return nil, err
 		}
 		p.posters["slack"] = p.slack
 		p.http = p.http || sc.SigningSecret != ""
 	}
-	if discordOn {
+	if m.cfg.Discord != nil {
+		dc := *m.cfg.Discord
 		dc.Digests = dig
-		if p.discord, err = discordbot.New(dc, eng, env.logger.With("platform", "discord")); err != nil {
+		var err error
+		if p.discord, err = discordbot.New(dc, eng, m.logger.With("platform", "discord")); err != nil {
 			return nil, err
 		}
 		if dc.BotToken != "" {
@@ -121,72 +117,44 @@ func newPlatforms(env *environment, eng *answer.Engine, dig *lateDigester) (*pla
 	return p, nil
 }
 
-func runServe(ctx context.Context, args []string, env *environment, stdout io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(env.stderr)
-	corpusFlag := fs.String("corpus", "", "corpus directory or .jsonl file (default: CORPUS_DIR, else the bundled sample)")
-	indexFlag := fs.String("index", "", "index directory (default: DATA_DIR/index)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), serveUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return usageError("")
-	}
-	// Check the whole configuration before the slow start-up work.
-	dcfg, err := digestConfigFromEnv(env.getenv)
-	if err != nil {
+func runServe(ctx context.Context, m *Main, args []string) error {
+	fs := m.flagSet("serve", serveUsage)
+	where := locationFlags(fs)
+	if err := parseFlags(fs, args, 0, "serve takes no arguments, got %q"); err != nil {
 		return err
 	}
-	feeds, err := feed.ParseFeeds(env.getenv("FEEDS"))
-	if err != nil {
+	// The whole configuration is checked before the slow start-up work.
+	if err := m.configure(where); err != nil {
 		return err
 	}
-	interval := feed.DefaultInterval
-	if v := env.getenv("FEED_INTERVAL"); v != "" {
-		if interval, err = time.ParseDuration(v); err != nil || interval < time.Minute {
-			return fmt.Errorf("FEED_INTERVAL=%q: use a duration of at least 1m, such as 15m or 1h", v)
-		}
+	cfg := m.cfg
+	if cfg.Slack == nil && cfg.Discord == nil {
+		return errNoPlatform
 	}
-	path := corpusPath(*corpusFlag, env)
-	if len(feeds) > 0 && path == "" {
-		return errors.New("FEEDS needs CORPUS_DIR: feed items are saved there as files")
-	}
-	addr := env.getenv("HTTP_ADDR")
-	if _, _, err := net.SplitHostPort(orDefault(addr, ":8080")); err != nil {
-		return fmt.Errorf("HTTP_ADDR=%q: use host:port or :port, such as :8080", addr)
-	}
-	dig := &lateDigester{}
-	if _, err := newPlatforms(env, nil, dig); err != nil {
-		return err // configuration errors, before the index is opened
-	}
-
-	if len(feeds) > 0 {
+	path := cfg.CorpusDir
+	if len(cfg.Feeds) > 0 {
 		// Feeds fill the folder: it may start empty, but it must be a folder.
 		if fi, err := os.Stat(path); err != nil || !fi.IsDir() {
 			return fmt.Errorf("CORPUS_DIR=%s must be an existing folder when FEEDS is set", path)
 		}
 	}
-	src, err := listCorpus(path)
+	// A corpus folder may start empty (a new Docker volume, feeds still to
+	// come): the watch indexes documents as they arrive.
+	folder := false
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		folder = true
+	}
+	idx, res, err := m.openIndex(ctx, openOptions{refresh: where.refresh, allowEmpty: folder, logged: true})
 	if err != nil {
 		return err
 	}
-	if len(feeds) > 0 {
-		src.allowEmpty = true
-		src.report = func(problems []corpus.Problem) { logProblems(env.logger, problems) }
-	}
-	dir := orDefault(*indexFlag, filepath.Join(dataDir(env), "index"))
-	idx, st, err := indexCorpus(ctx, dir, src, false, env)
-	if err != nil {
-		return explainIndexErr(err, dir)
-	}
 	defer idx.Close()
-	env.logger.Info("index ready", "dir", dir, "documents", src.files.Count(), "added", st.Added, "updated", st.Updated, "removed", st.Removed)
+	m.logger.Info("index ready", "dir", cfg.IndexDir, "documents", res.Docs, "files_read", res.Read, "added", res.Added, "updated", res.Updated, "removed", res.Removed)
+	if res.Docs == 0 {
+		m.logger.Warn("no documents yet: add files to the corpus folder and they are indexed as they arrive", "corpus", path)
+	}
 	eng := answer.New(idx)
-	p, store, sched, err := newScheduler(env, eng, dcfg, dig)
+	p, store, sched, err := m.newScheduler(eng)
 	if err != nil {
 		return err
 	}
@@ -212,14 +180,14 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 		start("discord", p.discord.Run)
 	}
 	start("digest", sched.Run)
-	if len(feeds) > 0 {
+	if len(cfg.Feeds) > 0 {
 		poller, err := feed.New(feed.Config{
-			Feeds:     feeds,
+			Feeds:     cfg.Feeds,
 			Dir:       path,
-			StatePath: orDefault(env.getenv("FEED_STATE"), filepath.Join(dataDir(env), "feeds.json")),
-			Interval:  interval,
+			StatePath: cfg.FeedState,
+			Interval:  cfg.FeedInterval,
 			Client:    feed.NewClient(2 * time.Minute),
-		}, env.logger.With("component", "feeds"))
+		}, m.logger.With("component", "feeds"))
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -229,11 +197,13 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 	}
 	if path != "" {
 		start("watch", func(ctx context.Context) error {
-			return corpus.Watch(ctx, path, 2*time.Second, reindexer(path, idx, env.logger))
+			w := &corpus.Watcher{Dir: path}
+			return w.Run(ctx, m.reindexer(idx, folder))
 		})
 	}
-	if p.http || addr != "" {
-		srv, err := listen(orDefault(addr, ":8080"), p, env.logger)
+	serveHTTP := p.http || cfg.HTTPAddr != ""
+	if serveHTTP {
+		srv, err := listen(cfg.listenAddr(), p, m.logger)
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -252,10 +222,10 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 			}
 		})
 	}
-	env.logger.Info("serving", "slack", p.slack != nil, "discord", p.discord != nil, "http", p.http || addr != "", "feeds", len(feeds))
+	m.logger.Info("serving", "slack", p.slack != nil, "discord", p.discord != nil, "http", serveHTTP, "feeds", len(cfg.Feeds))
 	<-ctx.Done()
 	wg.Wait()
-	env.logger.Info("stopped")
+	m.logger.Info("stopped")
 	return firstErr
 }
 
@@ -301,45 +271,21 @@ func listen(addr string, p *platforms, logger *slog.Logger) (*httpServer, error)
 	}, nil
 }
 
-// reindexer returns the watcher's callback: reload the corpus folder and
-// bring the index up to date (only changed documents are re-indexed).
-func reindexer(path string, idx *index.Index, logger *slog.Logger) func(context.Context) {
-	return func(ctx context.Context) {
-		files, err := corpus.List(path)
-		if err != nil {
-			logger.Error("reload corpus", "err", err)
-			return
+// reindexer returns the folder watch's callback: bring the index up to
+// date with the folder, reading only the files that changed (see syncer).
+func (m *Main) reindexer(idx *index.Index, allowEmpty bool) func(context.Context, corpus.Snapshot) {
+	s := &syncer{root: m.cfg.CorpusDir, allowEmpty: allowEmpty}
+	return func(ctx context.Context, snap corpus.Snapshot) {
+		res, err := s.sync(ctx, idx, snap)
+		logProblems(m.logger, res.Problems)
+		switch {
+		case errors.Is(err, errEmptyFolder), errors.As(err, new(errNoDocuments)):
+			m.logger.Warn("corpus folder holds no documents; keeping the index as it is", "dir", s.root)
+		case err != nil && ctx.Err() == nil:
+			m.logger.Error("re-index", "err", err)
+		case err == nil && res.changed():
+			m.logger.Info("corpus changed", "files_read", res.Read, "added", res.Added, "updated", res.Updated, "removed", res.Removed)
 		}
-		// A folder that suddenly looks empty (an unmounted volume, a sync
-		// tool mid-way) must not empty the index: the documents would all
-		// come back as "new" to the digest. The stream ends in an error
-		// then, which stops the update before it removes anything.
-		indexed, _, err := idx.Count()
-		if err != nil {
-			logger.Error("re-index", "err", err)
-			return
-		}
-		docs := func(yield func(corpus.Document, error) bool) {
-			for d := range files.Documents() {
-				if !yield(d, nil) {
-					return
-				}
-			}
-			if files.Count() == 0 && indexed > 0 {
-				yield(corpus.Document{}, errEmptyFolder)
-			}
-		}
-		st, err := idx.SyncFrom(ctx, docs, nil)
-		logProblems(logger, files.Problems())
-		if errors.Is(err, errEmptyFolder) {
-			logger.Warn("corpus folder holds no documents; keeping the index as it is", "dir", path)
-			return
-		}
-		if err != nil {
-			logger.Error("re-index", "err", err)
-			return
-		}
-		logger.Info("corpus changed", "added", st.Added, "updated", st.Updated, "removed", st.Removed)
 	}
 }
 
@@ -351,23 +297,4 @@ func logProblems(logger *slog.Logger, problems []corpus.Problem) {
 	for _, p := range problems {
 		logger.Warn("skipped document", "problem", p.String())
 	}
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
-}
-
-// explainIndexErr adds what a person can do about an index that cannot be
-// opened.
-func explainIndexErr(err error, dir string) error {
-	switch {
-	case errors.Is(err, index.ErrLocked):
-		return fmt.Errorf("%w; stop the other process, or point DATA_DIR (or --index) at another directory", err)
-	case errors.Is(err, index.ErrFormat):
-		return err
-	}
-	return fmt.Errorf("%w (to start over, delete %s or run `bot index --rebuild`)", err, dir)
 }

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"time"
+
+	discordbot "github.com/briefbot/briefbot/adapters/discord"
+	slackbot "github.com/briefbot/briefbot/adapters/slack"
+	"github.com/briefbot/briefbot/corpus/feed"
+	"github.com/briefbot/briefbot/digest"
+)
+
+// config is the bot's configuration, read from the environment (and .env)
+// and checked once, before a command does any work; the commands and the
+// adapters they build trust it. Errors name the variable.
+type config struct {
+	CorpusDir string     // CORPUS_DIR or --corpus; "" = the bundled sample
+	DataDir   string     // DATA_DIR, default ./data
+	IndexDir  string     // --index, default DataDir/index
+	LogLevel  slog.Level // LOG_LEVEL
+	HTTPAddr  string     // HTTP_ADDR as set; "" = :8080, and only when an adapter needs it
+
+	Slack   *slackbot.Config   // nil: Slack is not configured
+	Discord *discordbot.Config // nil: Discord is not configured
+	Digest  digest.Config      // DIGEST_*
+
+	Feeds        []string      // FEEDS
+	FeedInterval time.Duration // FEED_INTERVAL
+	FeedState    string        // FEED_STATE, default DataDir/feeds.json
+}
+
+// defaultHTTPAddr is where the HTTP listener binds when HTTP_ADDR is not set.
+const defaultHTTPAddr = ":8080"
+
+// loadConfig reads and checks every variable. where holds the command's
+// --corpus and --index flags, which win over the environment; nil for
+// commands without them.
+func loadConfig(getenv func(string) string, where *locations) (*config, error) {
+	level, err := logLevel(getenv("LOG_LEVEL"))
+	if err != nil {
+		return nil, err
+	}
+	cfg := &config{
+		CorpusDir: getenv("CORPUS_DIR"),
+		DataDir:   orDefault(getenv("DATA_DIR"), "data"),
+		LogLevel:  level,
+		HTTPAddr:  getenv("HTTP_ADDR"),
+	}
+	if where != nil && where.corpus != "" {
+		cfg.CorpusDir = where.corpus
+	}
+	cfg.IndexDir = filepath.Join(cfg.DataDir, "index")
+	if where != nil && where.index != "" {
+		cfg.IndexDir = where.index
+	}
+	cfg.FeedState = orDefault(getenv("FEED_STATE"), filepath.Join(cfg.DataDir, "feeds.json"))
+
+	sc, slackOn, err := slackConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if slackOn {
+		cfg.Slack = &sc
+	}
+	dc, discordOn, err := discordConfigFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if discordOn {
+		cfg.Discord = &dc
+	}
+	if cfg.Digest, err = digestConfigFromEnv(getenv); err != nil {
+		return nil, err
+	}
+	if cfg.Feeds, err = feed.ParseFeeds(getenv("FEEDS")); err != nil {
+		return nil, err
+	}
+	cfg.FeedInterval = feed.DefaultInterval
+	if v := getenv("FEED_INTERVAL"); v != "" {
+		if cfg.FeedInterval, err = time.ParseDuration(v); err != nil || cfg.FeedInterval < time.Minute {
+			return nil, fmt.Errorf("FEED_INTERVAL=%q: use a duration of at least 1m, such as 15m or 1h", v)
+		}
+	}
+	if len(cfg.Feeds) > 0 && cfg.CorpusDir == "" {
+		return nil, errors.New("FEEDS needs CORPUS_DIR: feed items are saved there as files")
+	}
+	if _, _, err := net.SplitHostPort(cfg.listenAddr()); err != nil {
+		return nil, fmt.Errorf("HTTP_ADDR=%q: use host:port or :port, such as :8080", cfg.HTTPAddr)
+	}
+	return cfg, nil
+}
+
+// listenAddr is where the HTTP listener binds.
+func (c *config) listenAddr() string { return orDefault(c.HTTPAddr, defaultHTTPAddr) }
+
+// digestStore is the file of the digest store.
+func (c *config) digestStore() string { return filepath.Join(c.DataDir, "digest.db") }
+
+// canPostDigests reports whether a platform that can post digests is
+// configured: Slack, or Discord with a bot token (HTTP interactions alone
+// can only answer).
+func (c *config) canPostDigests() bool {
+	return c.Slack != nil || (c.Discord != nil && c.Discord.BotToken != "")
+}
+
+func logLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if s == "" {
+		return slog.LevelInfo, nil
+	}
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("LOG_LEVEL=%q: use debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

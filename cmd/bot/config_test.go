@@ -1,0 +1,52 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadConfigLocations(t *testing.T) {
+	tests := []struct {
+		name              string
+		env               map[string]string
+		where             *locations
+		corpus, indexDir  string
+		slack, discordSet bool
+	}{
+		{"defaults", nil, nil, "", filepath.Join("data", "index"), false, false},
+		{"environment", map[string]string{"CORPUS_DIR": "/c", "DATA_DIR": "/d"}, nil, "/c", filepath.Join("/d", "index"), false, false},
+		{"flags win", map[string]string{"CORPUS_DIR": "/c", "DATA_DIR": "/d"}, &locations{corpus: "/f", index: "/i"}, "/f", "/i", false, false},
+		{"platforms", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}, nil, "", filepath.Join("data", "index"), true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := loadConfig(mapEnv(tt.env), tt.where)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.CorpusDir != tt.corpus || cfg.IndexDir != tt.indexDir || (cfg.Slack != nil) != tt.slack || (cfg.Discord != nil) != tt.discordSet {
+				t.Errorf("loadConfig = corpus %q, index %q, slack %v, discord %v; want %q, %q, %v, %v",
+					cfg.CorpusDir, cfg.IndexDir, cfg.Slack != nil, cfg.Discord != nil, tt.corpus, tt.indexDir, tt.slack, tt.discordSet)
+			}
+		})
+	}
+}
+
+// TestEveryCommandHasHelp walks the command table: each command prints its
+// usage for --help and succeeds, without reading the configuration.
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			cl := newCLI(t)
+			cl.env["LOG_LEVEL"] = "bogus" // never read for --help
+			_, stderr, err := cl.run("", c.name, "--help")
+			if err != nil || !strings.Contains(stderr, "Usage: bot "+c.name) {
+				t.Errorf("bot %s --help = %v, printed:\n%s", c.name, err, stderr)
+			}
+			if !strings.Contains(usage(), "  "+c.name) {
+				t.Errorf("the overview does not list %s", c.name)
+			}
+		})
+	}
+}
