@@ -11,7 +11,8 @@ type Question struct {
 	Since   time.Time // only documents dated on or after (zero: no limit)
 	Until   time.Time // only documents dated on or before (zero: no limit)
 	Source  string    // publisher host, such as "whitehouse.gov"
-	Speaker string    // case-insensitive substring of the speaker label, such as "psaki"
+	Speaker string    // whose words: a name, surname, label or office ("psaki", "the president")
+	Latest  bool      // prefer the newest answers, as "latest" in the text does
 }
 
 // Quote is a verbatim span of a source document with its citation.

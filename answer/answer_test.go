@@ -63,7 +63,35 @@ func runTests(m *testing.M) int {
 	}
 	defer idx.Close()
 	sample.idx, sample.eng, sample.docs = idx, New(idx), docs
+
+	// A small Briefing Room sample: transcripts with speakers of both
+	// administrations, a statement, a proclamation, an article.
+	brDocs, probs, err := corpus.Load(filepath.Join("testdata", "briefings"))
+	if err != nil || len(probs) > 0 {
+		fmt.Fprintln(os.Stderr, "load briefings sample:", err, probs)
+		return 1
+	}
+	brDir := filepath.Join(tmp, "briefings")
+	if _, err := index.Build(context.Background(), brDir, brDocs, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "build briefings index:", err)
+		return 1
+	}
+	brIdx, err := index.Open(brDir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "open briefings index:", err)
+		return 1
+	}
+	defer brIdx.Close()
+	briefings.idx, briefings.eng = brIdx, New(brIdx)
+	briefings.eng.Now = func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }
 	return m.Run()
+}
+
+// briefings is an index of testdata/briefings, with the engine's clock
+// set to 2026-11-30.
+var briefings struct {
+	idx *index.Index
+	eng *Engine
 }
 
 // seedQuestions are answered by the bundled sample.

@@ -51,8 +51,8 @@ var (
 	reFrom      = regexp.MustCompile(`(?i)\b(?:from|by)\s*$`)
 	reQuoteWord = regexp.MustCompile(`(?i)\b(?:quotes?|words|comments?|remarks?|statements?|briefings?|said|says|say)\b`)
 
-	reRecent  = regexp.MustCompile(`(?i)\b(?:the )?(?:latest|most recent|most recently|newest|recent|recently|lately|current|currently|right now|now|these days|at the moment|nowadays|at present|presently|as of today|up to date|still|anymore|any more|today'?s|so far|yet)\b`)
-	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do| has| have)\b|^\s*(?:is|are|does|do|has|have|can|will)\b|^\s*(?:who|what)s\b`)
+	reRecent  = regexp.MustCompile(`(?i)\b(?:the )?(?:latest|most recent|most recently|newest|newer|more recent|recent|recently|lately|current|currently|right now|now|these days|at the moment|nowadays|at present|presently|as of today|up to date|still|anymore|any more|today'?s|so far|yet)\b`)
+	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do)\b|^\s*(?:is|are|does|do|can|will)\b|^\s*(?:who|what)s\b`)
 	rePast    = regexp.MustCompile(`(?i)\b(?:did|was|were|had|ago|used to|back in|previously|former|formerly|once|originally|first)\b`)
 	reWhoIs   = regexp.MustCompile(`(?i)^\s*(?:who|whos)(?:'s|’s| is| are)?\s+(?:the\s+)?(?:current\s+|new\s+)?$`)
 )
@@ -62,10 +62,10 @@ var (
 var frameWords = wordSet(`white house administration administrations position positions stance stances
 statement statements say says said saying comment comments commented react reacts reacted reaction
 reactions respond responds responded response responses think thinks thought view views remark remarks
-mention mentioned talk talks talked talking discuss discussed speak spoke spoken latest recent recently
+mention mentioned discuss discussed latest recent recently
 update updates news happening going anything something official officials opinion opinions thought
 thoughts feel feels felt believe believes tell told stand stands take message words week month year
-today yesterday current currently now lately newest biden-harris`)
+today yesterday current currently now lately newest`)
 
 // understand reads q into a query: the period, recency, the speaker
 // whose words are wanted, and the topic, from the question's words and
@@ -86,6 +86,9 @@ func (e *Engine) understand(q Question) query {
 	}
 
 	// Recency: "latest", "current", and the present tense.
+	if q.Latest {
+		qu.recent = recencyStrong
+	}
 	if loc := reRecent.FindAllStringIndex(text, -1); loc != nil {
 		qu.recent = recencyStrong
 		text = cutSpans(text, loc)
@@ -187,7 +190,7 @@ func (b *speakerBook) personFilter(names []string) []string {
 	}
 	if full <= 1 {
 		w := strings.Fields(names[0])
-		return []string{strings.Trim(w[len(w)-1], ".,")}
+		return []string{strings.ToLower(strings.Trim(w[len(w)-1], ".,"))}
 	}
 	for _, n := range names {
 		if strings.ToUpper(n) != n {

@@ -23,6 +23,7 @@ type speakerBook struct {
 	byOffice   map[string][]string // office ("press secretary") -> names, most passages first
 	offices    []officeRE          // the offices of byOffice with more than one word, longest first
 	passages   map[string]int
+	prominent  int // passages that make a speaker prominent: found by initials or in lower case
 	first      map[string]time.Time
 	last       map[string]time.Time
 }
@@ -49,7 +50,7 @@ func (c *speakerCache) get(idx *index.Index) *speakerBook {
 
 // minOfficeTitles is how many titles must name someone in an office
 // before a question's "the press secretary" means them.
-const minOfficeTitles = 2
+const minOfficeTitles = 1
 
 func newSpeakerBook(sp []index.Speaker) *speakerBook {
 	b := &speakerBook{
@@ -57,6 +58,11 @@ func newSpeakerBook(sp []index.Speaker) *speakerBook {
 		byInitials: make(map[string]string), byOffice: make(map[string][]string),
 		passages: make(map[string]int), first: make(map[string]time.Time), last: make(map[string]time.Time),
 	}
+	total := 0
+	for _, s := range sp {
+		total += s.Passages
+	}
+	b.prominent = max(20, total/100)
 	for _, s := range sp { // most passages first
 		b.passages[s.Name], b.first[s.Name], b.last[s.Name] = s.Passages, s.First, s.Last
 		words := strings.Fields(s.Name)
@@ -76,7 +82,7 @@ func newSpeakerBook(sp []index.Speaker) *speakerBook {
 					}
 				}
 				if k := ini.String(); len(k) >= 3 {
-					if _, taken := b.byInitials[k]; !taken && s.Passages >= 100 {
+					if _, taken := b.byInitials[k]; !taken && s.Passages >= b.prominent {
 						b.byInitials[k] = s.Name
 					}
 				}
@@ -178,7 +184,7 @@ func (b *speakerBook) find(text string) []mention {
 				continue
 			}
 			capital := unicode.IsUpper([]rune(w)[0]) && (i > 0 || !questionStarts[phrase])
-			if !capital && !(allLower && b.passages[names[0]] >= 500) {
+			if !capital && !(allLower && b.passages[names[0]] >= b.prominent) {
 				continue
 			}
 			// A capitalised word next to another is part of another name:

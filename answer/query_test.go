@@ -1,0 +1,148 @@
+package answer
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestUnderstand(t *testing.T) {
+	y := func(n int) (time.Time, time.Time) {
+		return time.Date(n, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(n, 12, 31, 23, 59, 59, 999999999, time.UTC)
+	}
+	since23, until23 := y(2023)
+	since25, until25 := y(2025)
+	tests := []struct {
+		q            string
+		topic        []string // the topic's content terms
+		speakers     []string // the speaker filter; nil: anyone
+		since, until time.Time
+		recent       recency
+		kind         answerKind
+	}{
+		{q: "What did Kirby say about Haiti?", topic: []string{"haiti"}, speakers: []string{"kirby"}},
+		{q: "what did kirby say about haiti", topic: []string{"haiti"}, speakers: []string{"kirby"}},
+		{q: "What did KJP say about the debt ceiling?", topic: []string{"debt", "ceiling"}, speakers: []string{"jean-pierre"}},
+		{q: "Kirby on Haiti", topic: []string{"haiti"}, speakers: []string{"kirby"}},
+		{q: "What did Karine Jean-Pierre say about the debt ceiling?", topic: []string{"debt", "ceiling"}, speakers: []string{"jean-pierre"}},
+		{q: "What has Psaki said about vaccine mandates?", topic: []string{"vaccine", "mandate"}, speakers: []string{"psaki"}},
+		// The office of the day: Biden in 2023, Trump in 2025.
+		{q: "What did the President say about the debt in 2023?", topic: []string{"debt"}, speakers: []string{"Joe Biden"}, since: since23, until: until23},
+		// January 2025 was Biden's.
+		{q: "What did the President say about faith in 2025?", topic: []string{"faith"}, speakers: []string{"Joe Biden", "Donald Trump"}, since: since25, until: until25},
+		{q: "What did the President say about faith in March 2025?", topic: []string{"faith"}, speakers: []string{"Donald Trump"},
+			since: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2025, 3, 31, 23, 59, 59, 999999999, time.UTC)},
+		{q: "What did the press secretary say about tariffs?", topic: []string{"tariff"}, speakers: []string{"Jen Psaki", "Karine Jean-Pierre", "Karoline Leavitt"}},
+		// Names that are the subject, not the speaker.
+		{q: "Did Biden pardon Hunter?", topic: []string{"biden", "pardon", "hunter"}, recent: recencyNone, kind: kindYesNo},
+		{q: "Is Biden running for reelection?", topic: []string{"biden", "running", "reelection"}, recent: recencySoft, kind: kindYesNo},
+		{q: "When will Biden speak with Zelenskyy?", topic: []string{"biden", "speak", "zelenskyy"}, kind: kindTime},
+		// Frame words are not the topic.
+		{q: "What is the White House position on the filibuster?", topic: []string{"filibuster"}, recent: recencySoft},
+		{q: "How did the administration react to the strike?", topic: []string{"strike"}},
+		// Recency.
+		{q: "latest statement on Haiti", topic: []string{"haiti"}, recent: recencyStrong},
+		{q: "Who is the press secretary?", topic: []string{"press", "secretary"}, recent: recencyStrong, kind: kindPerson},
+		{q: "What is the most recent update on tariffs?", topic: []string{"tariff"}, recent: recencyStrong},
+		// Typed filters win.
+		{q: "What did Kirby say about Haiti? speaker:psaki", topic: []string{"haiti"}, speakers: []string{"psaki"}},
+		{q: "inflation in 2023 since:2021-01-01 until:2021-12-31", topic: []string{"inflation"}, since: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2021, 12, 31, 23, 59, 59, 999999999, time.UTC)},
+	}
+	for _, tt := range tests {
+		q, err := ParseQuestion(tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qu := briefings.eng.understand(q)
+		topic := briefings.eng.ContentTerms(qu.topic)
+		if !slices.Equal(topic, tt.topic) {
+			t.Errorf("understand(%q) topic = %q (%q), want %q", tt.q, topic, qu.topic, tt.topic)
+		}
+		if !slices.Equal(qu.speakers, tt.speakers) {
+			t.Errorf("understand(%q) speakers = %q, want %q", tt.q, qu.speakers, tt.speakers)
+		}
+		if !qu.period.since.Equal(tt.since) || !qu.period.until.Equal(tt.until) {
+			t.Errorf("understand(%q) period = [%v, %v], want [%v, %v]", tt.q, qu.period.since, qu.period.until, tt.since, tt.until)
+		}
+		if qu.recent != tt.recent {
+			t.Errorf("understand(%q) recency = %v, want %v", tt.q, qu.recent, tt.recent)
+		}
+		if qu.kind != tt.kind {
+			t.Errorf("understand(%q) kind = %v, want %v", tt.q, qu.kind, tt.kind)
+		}
+	}
+}
+
+// speaker:biden finds "THE PRESIDENT:" in Biden's term, and not in
+// Trump's.
+func TestSpeakerFilterFindsThePresident(t *testing.T) {
+	q, _ := ParseQuestion("default debt speaker:biden")
+	a, err := briefings.eng.Ask(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Quotes) == 0 {
+		t.Fatalf("speaker:biden found nothing; want THE PRESIDENT's turns of 2023")
+	}
+	for _, qt := range append(a.Quotes, a.Related...) {
+		if a.Outside {
+			break
+		}
+		if qt.Speaker != "Joe Biden" {
+			t.Errorf("speaker:biden quotes %q (%s)", qt.Speaker, qt.DocID)
+		}
+	}
+	q, _ = ParseQuestion("faith prayer speaker:trump")
+	a, _ = briefings.eng.Ask(t.Context(), q)
+	for _, qt := range a.Quotes {
+		if !a.Outside && qt.Speaker != "Donald Trump" {
+			t.Errorf("speaker:trump quotes %q (%s)", qt.Speaker, qt.DocID)
+		}
+	}
+}
+
+func TestFollowUp(t *testing.T) {
+	tests := []struct {
+		prev, text string
+		want       Question // Text compared by content terms
+	}{
+		{"What did Kirby say about Haiti?", "what about Psaki?", Question{Text: "haiti", Speaker: "Psaki"}},
+		{"What did Kirby say about Haiti?", "and in 2023?", Question{Text: "haiti", Speaker: "Kirby",
+			Since: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2023, 12, 31, 23, 59, 59, 999999999, time.UTC)}},
+		{"What did Kirby say about Haiti?", "What about Kenya?", Question{Text: "kenya", Speaker: "Kirby"}},
+		{"What did Kirby say about Haiti?", "anything newer?", Question{Text: "haiti", Speaker: "Kirby", Latest: true}},
+		{"What did Kirby say about Haiti?", "why?", Question{Text: "haiti", Speaker: "Kirby"}},
+	}
+	for _, tt := range tests {
+		prev, _ := ParseQuestion(tt.prev)
+		got, err := briefings.eng.FollowUp(prev, tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gt := strings.Join(briefings.eng.ContentTerms(got.Text), " ")
+		if gt != tt.want.Text || got.Speaker != tt.want.Speaker || !got.Since.Equal(tt.want.Since) || !got.Until.Equal(tt.want.Until) || got.Latest != tt.want.Latest {
+			t.Errorf("FollowUp(%q, %q) = %+v (topic %q), want %+v", tt.prev, tt.text, got, gt, tt.want)
+		}
+	}
+	// A follow-up's follow-up keeps the thread.
+	prev, _ := ParseQuestion("What did Kirby say about Haiti?")
+	q1, _ := briefings.eng.FollowUp(prev, "and in 2023?")
+	q2, _ := briefings.eng.FollowUp(q1, "what about Psaki?")
+	if q2.Speaker != "Psaki" || q2.Since.Year() != 2023 || strings.Join(briefings.eng.ContentTerms(q2.Text), " ") != "haiti" {
+		t.Errorf("second follow-up = %+v, want Haiti from Psaki in 2023", q2)
+	}
+}
+
+func TestLooksLikeQuestion(t *testing.T) {
+	for _, s := range []string{"what about Kirby?", "and in 2023", "why?", "anything newer?", "Tell me more", "speaker:psaki", "Is that still the policy"} {
+		if !LooksLikeQuestion(s) {
+			t.Errorf("LooksLikeQuestion(%q) = false, want true", s)
+		}
+	}
+	for _, s := range []string{"thanks", "Thanks!", "thank you so much", "ok", "👍", ":+1:", "lol", "great", "", "nice one", "I disagree with that"} {
+		if LooksLikeQuestion(s) {
+			t.Errorf("LooksLikeQuestion(%q) = true, want false", s)
+		}
+	}
+}
