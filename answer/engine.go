@@ -234,7 +234,8 @@ func (e *Engine) joins(c *candidate, i int) bool {
 	s := strings.TrimSpace(c.doc.Body[c.sents[i].Start:c.sents[i].End])
 	core := strings.TrimRight(s, `"'”’) `)
 	return core != "" && !strings.HasSuffix(core, "?") && !stageNote(s) && hasLower(s) &&
-		(strings.HasSuffix(core, ".") || strings.HasSuffix(core, "!")) && !reFormula.MatchString(s)
+		(strings.HasSuffix(core, ".") || strings.HasSuffix(core, "!")) && !reFormula.MatchString(s) &&
+		!reGreeting.MatchString(strings.ToLower(strings.ReplaceAll(s, "’", "'")))
 }
 
 // quoteSpan cites sentences lo..hi of c's passage, cut to maxQuoteBytes.

@@ -21,6 +21,7 @@ const (
 	fPass                // share found only elsewhere in the passage
 	fQTurn               // share found only in the reporter's question the passage answers
 	fTitle               // share found only in the document's title
+	fTitleHas            // share of the topic's weight in the document's title: what the document is about
 	fBridge              // share met only through related words ("deploy" for "send")
 	fHit                 // the passage's retrieval score over the best one's
 	fPhrase              // share of the topic's word pairs kept together
@@ -47,7 +48,7 @@ const (
 
 // featureNames are the names of the features in the fitted parameters.
 var featureNames = [nFeatures]string{
-	fMatch: "match", fCov: "cov", fAdj: "adj", fPass: "pass", fQTurn: "qturn", fTitle: "title",
+	fMatch: "match", fCov: "cov", fAdj: "adj", fPass: "pass", fQTurn: "qturn", fTitle: "title", fTitleHas: "title_has",
 	fBridge: "bridge", fHit: "hit", fPhrase: "phrase", fRank: "rank", fDoc: "doc", fDocCaps: "doc_caps",
 	fTypeYes: "type_yes", fTypeNo: "type_no", fNoNew: "no_new", fNamed: "named", fFirst: "first",
 	fKind: "kind", fAge: "age", fAgeSoft: "age_soft", fAgeStrong: "age_strong",

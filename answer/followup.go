@@ -23,7 +23,7 @@ func (e *Engine) FollowUp(prev Question, text string) (Question, error) {
 	// In a conversation that has a speaker, a bare name is the next
 	// speaker: "what about Psaki?".
 	if nu.speakerSaid == "" && nq.Speaker == "" && pu.speakerSaid != "" {
-		for _, m := range e.speakers.get(e.idx).find(nu.topic) {
+		for _, m := range e.speakers.get(e.idx, e.Background).find(nu.topic) {
 			if m.office == "" || !reWhoIs.MatchString(nu.topic[:m.start]) {
 				nu.speakerSaid = strings.TrimSpace(nu.topic[m.start:m.end])
 				nu.topic = cutSpans(nu.topic, [][]int{{m.start, m.end}})

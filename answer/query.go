@@ -98,7 +98,7 @@ func (e *Engine) understand(q Question) query {
 
 	// Speakers: a typed speaker: filter, else a person or office the
 	// question names as the one speaking.
-	book := e.speakers.get(e.idx)
+	book := e.speakers.get(e.idx, e.Background)
 	if q.Speaker != "" {
 		qu.speakers = book.filterFor(q.Speaker)
 		qu.speakerSaid = q.Speaker
@@ -113,7 +113,7 @@ func (e *Engine) understand(q Question) query {
 			qu.kind = kindPerson
 			continue
 		}
-		speaking := reSpeech.MatchString(after) && !reSpeech.MatchString(before) ||
+		speaking := speaksNext(after) && !reSpeech.MatchString(before) ||
 			reAccording.MatchString(before) ||
 			reFrom.MatchString(before) && reQuoteWord.MatchString(text) ||
 			strings.TrimSpace(before) == "" && reOnTopic.MatchString(after) ||
@@ -142,6 +142,21 @@ func (e *Engine) understand(q Question) query {
 	qu.topic = text
 	return qu
 }
+
+// speaksNext reports whether the words after a name make it the one who
+// speaks: a speech verb in the same clause, with no other subject between
+// ("What did Kirby say", not "the meeting with Zelenskyy; did you talk").
+func speaksNext(after string) bool {
+	loc := reSpeech.FindStringIndex(after)
+	if loc == nil {
+		return false
+	}
+	return !reOtherSubject.MatchString(after[:loc[0]])
+}
+
+// reOtherSubject finds, between a name and a speech verb, a clause break
+// or another subject.
+var reOtherSubject = regexp.MustCompile(`(?i)[?.!;]|\b(?:you|he|she|they|we|i|it|who|which|that)\b`)
 
 // possessiveFrame reports whether a name is followed by "'s position",
 // "'s comments" and the like.

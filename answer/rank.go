@@ -302,6 +302,9 @@ func docClass(d *corpus.Document) string {
 		return "remarks"
 	case strings.HasPrefix(t, "statement") || k == "statements-releases" || k == "briefings-statements":
 		return "statement"
+	case strings.HasPrefix(t, "what they are saying") || strings.HasPrefix(t, "icymi") || strings.HasPrefix(t, "watch:") ||
+		strings.Contains(t, "what they are saying"):
+		return "roundup" // others' words, collected
 	case k == "articles":
 		return "article"
 	}
@@ -570,6 +573,13 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		}
 	}
 	names := namesIn(qs.names, stems)
+	var titleShare float64
+	for _, t := range qs.uniq {
+		if title[t] {
+			titleShare += qs.terms[t]
+		}
+	}
+	titleShare /= qs.total
 	named := 0.0
 	if ps.Name != "" {
 		named = 1
@@ -605,8 +615,8 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 				}
 			}
 		}
-		if covered == 0 && bridged == 0 {
-			continue
+		if covered == 0 && bridged == 0 && adj == 0 && pass == 0 && qturn == 0 {
+			continue // nothing of the topic in the sentence or around it
 		}
 		c := &candidate{doc: d, passage: p, sents: sents, i: i, terms: terms, quotable: ok, names: names}
 		f := &c.f
@@ -616,6 +626,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		f[fPass] = pass / qs.total
 		f[fQTurn] = qturn / qs.total
 		f[fTitle] = ttl / qs.total
+		f[fTitleHas] = titleShare
 		f[fBridge] = bridged / qs.total
 		f[fHit] = hitScore
 		f[fPhrase] = pairCoverage(qs, seqs[i])

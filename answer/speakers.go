@@ -24,6 +24,7 @@ type speakerBook struct {
 	offices    []officeRE          // the offices of byOffice with more than one word, longest first
 	passages   map[string]int
 	prominent  int // passages that make a speaker prominent: found by initials or in lower case
+	background *Background
 	first      map[string]time.Time
 	last       map[string]time.Time
 }
@@ -35,7 +36,7 @@ type speakerCache struct {
 	book *speakerBook
 }
 
-func (c *speakerCache) get(idx *index.Index) *speakerBook {
+func (c *speakerCache) get(idx *index.Index, bg *Background) *speakerBook {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if g := idx.Generation(); c.book == nil || g != c.gen {
@@ -44,6 +45,7 @@ func (c *speakerCache) get(idx *index.Index) *speakerBook {
 			sp = nil // a question still gets an answer, without names
 		}
 		c.book, c.gen = newSpeakerBook(sp), g
+		c.book.background = bg
 	}
 	return c.book
 }
@@ -115,6 +117,12 @@ func newSpeakerBook(sp []index.Speaker) *speakerBook {
 	return b
 }
 
+// common reports whether a word is common in general English ("young",
+// "rice", "border"): then only a capital letter makes it a name.
+func (b *speakerBook) common(w string) bool {
+	return b.background != nil && b.background.count[w] >= 3
+}
+
 // officeRE finds an office in a lower-cased question.
 type officeRE struct {
 	office string
@@ -184,7 +192,7 @@ func (b *speakerBook) find(text string) []mention {
 				continue
 			}
 			capital := unicode.IsUpper([]rune(w)[0]) && (i > 0 || !questionStarts[phrase])
-			if !capital && !(allLower && b.passages[names[0]] >= b.prominent) {
+			if !capital && !(allLower && b.passages[names[0]] >= b.prominent && !b.common(phrase)) {
 				continue
 			}
 			// A capitalised word next to another is part of another name:

@@ -42,6 +42,10 @@ func (normFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		if bytes.Contains(t.Term, curlyApostrophe) {
 			t.Term = bytes.ReplaceAll(t.Term, curlyApostrophe, []byte("'"))
 		}
+		// One spelling of a word people write two ways.
+		if alt, ok := spellings[string(t.Term)]; ok {
+			t.Term = []byte(alt)
+		}
 		// Acronyms: "u.s" -> "us", "d.c" -> "dc"; numbers such as "1.5" keep
 		// their point.
 		if i := bytes.IndexByte(t.Term, '.'); i > 0 && isLetter(t.Term[i-1]) {
@@ -49,6 +53,12 @@ func (normFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		}
 	}
 	return in
+}
+
+// spellings fold variant spellings into one: the corpus writes "advisor",
+// people ask for the "adviser".
+var spellings = map[string]string{
+	"adviser": "advisor", "advisers": "advisors", "judgement": "judgment",
 }
 
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }

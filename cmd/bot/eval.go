@@ -37,6 +37,23 @@ type evalReport struct {
 	P95ms          float64 `json:"p95_ms"`
 	Docs           int     `json:"docs"`
 	BuildSeconds   float64 `json:"build_s"`
+	// Bands says, for each confidence band shown to people (high, medium,
+	// low, and none for declined), how many questions got it and how
+	// right it was.
+	Bands map[answer.Band]*bandReport `json:"bands"`
+}
+
+// bandReport is how one confidence band did.
+type bandReport struct {
+	Questions  int `json:"questions"`
+	Answerable int `json:"answerable"`
+	// HitAt1 is the share of the band's answerable questions whose first
+	// quote answers; ShouldDecline the share of the band's questions the
+	// corpus does not answer (right to decline, wrong to answer).
+	HitAt1        float64 `json:"hit@1"`
+	ShouldDecline float64 `json:"should_decline"`
+	hits          int
+	declines      int
 }
 
 const evalUsage = `Usage: bot eval --qa FILE [--corpus PATH] [--json] [-v]
@@ -55,6 +72,7 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	verbose := fs.Bool("v", false, "print every missed question")
 	indexDir := fs.String("index", "", "use (and refresh) this index directory instead of a temporary one")
+	now := fs.String("now", "", "the date questions such as \"last week\" count from, YYYY-MM-DD (default: today)")
 	if err := parseFlags(fs, args, 0, "eval takes no arguments, got %q"); err != nil {
 		return err
 	}
@@ -83,6 +101,13 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	eng := answer.New(idx)
+	if *now != "" {
+		t, err := time.Parse("2006-01-02", *now)
+		if err != nil {
+			return usageError(fmt.Sprintf("--now %q is not a date (YYYY-MM-DD)", *now))
+		}
+		eng.Now = func() time.Time { return t.Add(12 * time.Hour) }
+	}
 	// Quotes are checked against the documents as the index stores them:
 	// the refresh compared every stored document with its source by a hash
 	// of its body and passages, so they are the corpus's own text, and the
@@ -92,7 +117,10 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 		return err == nil && q.Start >= 0 && q.Start <= q.End && q.End <= len(d.Body) && d.Body[q.Start:q.End] == q.Text
 	}
 
-	r := evalReport{Questions: len(items), Docs: docs, BuildSeconds: build.Seconds()}
+	r := evalReport{Questions: len(items), Docs: docs, BuildSeconds: build.Seconds(), Bands: make(map[answer.Band]*bandReport)}
+	for _, b := range []answer.Band{answer.BandHigh, answer.BandMedium, answer.BandLow, answer.BandNone} {
+		r.Bands[b] = &bandReport{}
+	}
 	var lat []time.Duration
 	var hit1, hit3, answered, abstained, quotes, verbatim, quoteChars int
 	var rr float64
@@ -117,20 +145,27 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 				verbatim++
 			}
 		}
+		band := r.Bands[ans.Band()]
+		band.Questions++
 		if len(it.Answers) == 0 {
 			r.Unanswerable++
+			band.declines++
 			if ans.NoAnswer {
 				abstained++
 			} else if *verbose {
-				fmt.Fprintf(m.stderr, "ANSWERED %s %q conf=%.2f: %q\n", it.ID, it.Question, ans.Confidence, ans.Quotes[0].Text)
+				fmt.Fprintf(m.stderr, "ANSWERED %s %q conf=%.2f (%s): %q\n", it.ID, it.Question, ans.Confidence, ans.Band(), ans.Quotes[0].Text)
 			}
 			continue
 		}
 		r.Answerable++
+		band.Answerable++
 		if len(ans.Quotes) > 0 {
 			answered++
 		}
 		rank := firstHit(ans.Quotes, it.Answers)
+		if rank == 1 {
+			band.hits++
+		}
 		switch {
 		case rank == 1:
 			hit1++
@@ -146,7 +181,9 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 			if len(ans.Quotes) > 0 {
 				top = ans.Quotes[0].Text
 			}
-			fmt.Fprintf(m.stderr, "MISS %s rank=%d conf=%.2f %q want %q\n   got %q\n", it.ID, rank, ans.Confidence, it.Question, it.Answers, top)
+			u := ans.Understood
+			fmt.Fprintf(m.stderr, "MISS %s rank=%d conf=%.2f (%s) %q want %q\n   read as topic %q speaker %q period %q latest %v\n   got %q\n",
+				it.ID, rank, ans.Confidence, ans.Band(), it.Question, it.Answers, u.Topic, u.Speaker, u.Period, u.Latest, top)
 		}
 	}
 	ratio := func(a, b int) float64 {
@@ -167,6 +204,10 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 		r.MeanQuoteChars = float64(quoteChars) / float64(quotes)
 	}
 	r.P50ms, r.P95ms = percentileMS(lat, 0.50), percentileMS(lat, 0.95)
+	for _, b := range r.Bands {
+		b.HitAt1 = ratio(b.hits, b.Answerable)
+		b.ShouldDecline = ratio(b.declines, b.Questions)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(m.stdout)
 		enc.SetIndent("", "  ")
@@ -184,6 +225,11 @@ latency        p50 %.2f ms, p95 %.2f ms
 corpus         %d documents, indexed in %.1f s
 `, r.Questions, r.Answerable, r.Unanswerable, r.HitAt1, r.HitAt3, r.MRR, r.AnsweredRate,
 		r.AbstainRate, r.VerbatimRate, r.MeanQuoteChars, r.P50ms, r.P95ms, r.Docs, r.BuildSeconds)
+	fmt.Fprintf(m.stdout, "bands          (questions: hit@1 of the answerable, share that should be declined)\n")
+	for _, b := range []answer.Band{answer.BandHigh, answer.BandMedium, answer.BandLow, answer.BandNone} {
+		x := r.Bands[b]
+		fmt.Fprintf(m.stdout, "  %-6s       %d: hit@1 %.3f, should decline %.3f\n", b, x.Questions, x.HitAt1, x.ShouldDecline)
+	}
 	return nil
 }
 

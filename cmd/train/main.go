@@ -132,6 +132,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		c.work = dir
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	if os.Getenv("TRAIN_DEBUG") != "" {
+		debugPairs = stderr
+	}
 	if c.measure {
 		return measure(ctx, c, stdout, logf)
 	}
@@ -142,11 +145,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // through, with m's chosen questions taken out, and opens it merged into
 // one segment.
 func briefings(ctx context.Context, c config, m *miner, name string, logf func(string, ...any)) (*index.Index, error) {
+	dir := filepath.Join(c.work, name)
+	saved := filepath.Join(c.work, name+".pairs.gob")
+	// A --work folder from an earlier run keeps its index and pairs.
+	if f, err := os.Open(saved); err == nil {
+		err = gob.NewDecoder(f).Decode(m)
+		f.Close()
+		if err == nil {
+			if idx, err := index.Open(dir); err == nil {
+				logf("reusing the index and %d pairs in %s", len(m.Pairs), dir)
+				return idx, nil
+			}
+		}
+	}
 	files, err := corpus.List(c.corpus)
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(c.work, name)
 	start := time.Now()
 	if _, err := index.BuildFrom(ctx, dir, m.filter(files.Documents()), nil); err != nil {
 		return nil, err
@@ -159,9 +174,17 @@ func briefings(ctx context.Context, c config, m *miner, name string, logf func(s
 		idx.Close()
 		return nil, err
 	}
-	logf("indexed %d documents (%d questions taken out, %d pairs) in %s", m.docs, m.removed, len(m.pairs), time.Since(start).Round(time.Second))
+	logf("indexed %d documents (%d questions taken out, %d pairs) in %s", m.Docs, m.Removed, len(m.Pairs), time.Since(start).Round(time.Second))
+	if f, err := os.Create(saved); err == nil {
+		gob.NewEncoder(f).Encode(m)
+		f.Close()
+	}
 	return idx, nil
 }
+
+// debugPairs, when set (TRAIN_DEBUG=1), gets how the first questions of
+// each set were read and whether a candidate answers them.
+var debugPairs io.Writer
 
 // examples asks eng every pair's question, within the pair's day ("day")
 // or over the whole corpus ("all"), and labels the candidates that lie in
@@ -174,7 +197,7 @@ func examples(ctx context.Context, eng *answer.Engine, pairs []pair, set string)
 			d := time.Date(p.Date.Year(), p.Date.Month(), p.Date.Day(), 0, 0, 0, 0, time.UTC)
 			q.Since, q.Until = d, d.Add(24*time.Hour-time.Nanosecond)
 		}
-		_, cands, err := eng.Candidates(ctx, q)
+		u, cands, err := eng.Candidates(ctx, q)
 		if err != nil && !errors.Is(err, answer.ErrEmptyQuestion) {
 			return nil, err
 		}
@@ -183,6 +206,9 @@ func examples(ctx context.Context, eng *answer.Engine, pairs []pair, set string)
 			ex.Kind = kindIndex(cd.Kind)
 			ex.Cands = append(ex.Cands, cd.Features)
 			ex.Pos[i] = cd.DocID == p.DocID && cd.Start >= p.AnswerStart && cd.End <= p.AnswerEnd
+		}
+		if debugPairs != nil && len(out) < 40 {
+			fmt.Fprintf(debugPairs, "%s %s %q\n   topic=%q speakers=%q period=%q latest=%v cands=%d answering=%v\n", set, p.DocID, p.Question, u.Topic, u.Speakers, u.Period, u.Latest, len(cands), anyTrue(ex.Pos))
 		}
 		out = append(out, ex)
 	}
@@ -384,7 +410,7 @@ func fit(ctx context.Context, c config, stdout io.Writer, logf func(string, ...a
 // ask mines the pairs, builds the indexes and asks every question.
 func ask(ctx context.Context, c config, logf func(string, ...any)) (dataset, error) {
 	var ds dataset
-	m := &miner{before: c.before, every: uint64(c.every)}
+	m := &miner{Before: c.before, Every: uint64(c.every)}
 	idx, err := briefings(ctx, c, m, "briefings", logf)
 	if err != nil {
 		return ds, err
@@ -393,7 +419,7 @@ func ask(ctx context.Context, c config, logf func(string, ...any)) (dataset, err
 	eng := answer.New(idx)
 	eng.Now = func() time.Time { return c.before }
 
-	train, dev := split(m.pairs, c.dev, c.maxTrain, c.maxDev)
+	train, dev := split(m.Pairs, c.dev, c.maxTrain, c.maxDev)
 	logf("pairs: %d train (before %s), %d dev", len(train), c.dev.Format("2006-01-02"), len(dev))
 
 	// The bridge and the background first: the candidates' features
@@ -578,9 +604,9 @@ func buildBridge(c config, eng *answer.Engine, m *miner, idx *index.Index, logf 
 	var parts []answer.Bridge
 	if c.bridge == "learned" || c.bridge == "both" {
 		subs := newSubstitutions()
-		for _, tp := range m.texts {
-			if tp.date.Before(c.dev) {
-				subs.add(stems(eng, tp.q), stems(eng, tp.a))
+		for _, tp := range m.Texts {
+			if tp.Date.Before(c.dev) {
+				subs.add(stems(eng, tp.Q), stems(eng, tp.A))
 			}
 		}
 		b := subs.bridge()
@@ -719,18 +745,18 @@ func bandReport(w io.Writer, set string, pts []point, cm confModel, b answer.Ban
 // those dated from c.from, over the whole corpus with their questions
 // taken out.
 func measure(ctx context.Context, c config, stdout io.Writer, logf func(string, ...any)) error {
-	m := &miner{from: c.from, every: uint64(c.every)}
+	m := &miner{From: c.from, Every: uint64(c.every)}
 	idx, err := briefings(ctx, c, m, "all", logf)
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
 	eng := answer.New(idx)
-	pairs := sample(m.pairs, c.maxDev)
+	pairs := sample(m.Pairs, c.maxDev)
 	p := answer.EmbeddedParams()
 	w := rankLayout(p)
 	cm := confLayout(p)
-	fmt.Fprintf(stdout, "%d pairs dated from %s, whole corpus (%d documents), embedded parameters:\n", len(pairs), c.from.Format("2006-01-02"), m.docs)
+	fmt.Fprintf(stdout, "%d pairs dated from %s, whole corpus (%d documents), embedded parameters:\n", len(pairs), c.from.Format("2006-01-02"), m.Docs)
 	var all []*example
 	for _, set := range []string{"day", "all"} {
 		exs, err := examples(ctx, eng, pairs, set)

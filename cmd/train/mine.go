@@ -23,20 +23,20 @@ type pair struct {
 	// the next question.
 	AnswerStart, AnswerEnd int
 	Speaker                string
-	key                    uint64 // orders and samples pairs reproducibly
+	Key                    uint64 // orders and samples pairs reproducibly
 }
 
 // miner picks pairs from documents as they stream past and takes the
 // chosen pairs' questions out of the documents, so the engine cannot find
 // the answer by matching the question itself.
 type miner struct {
-	before  time.Time // only documents dated before (zero: any)
-	from    time.Time // only documents dated on or after (zero: any)
-	every   uint64    // keep one question in every `every` (by hash)
-	pairs   []pair
-	texts   []textPair // every pair seen, sampled or not: the bridge learns from them
-	docs    int
-	removed int
+	Before  time.Time  // only documents dated before (zero: any)
+	From    time.Time  // only documents dated on or after (zero: any)
+	Every   uint64     // keep one question in every `Every` (by hash)
+	Pairs   []pair     // the chosen pairs
+	Texts   []textPair // every pair seen, chosen or not: the bridge learns from them
+	Docs    int        // documents let through
+	Removed int        // questions taken out
 }
 
 // filter streams docs, keeping those in the miner's dates, and mines and
@@ -44,11 +44,11 @@ type miner struct {
 func (m *miner) filter(docs iter.Seq[corpus.Document]) iter.Seq2[corpus.Document, error] {
 	return func(yield func(corpus.Document, error) bool) {
 		for d := range docs {
-			if !m.before.IsZero() && !d.Date.Before(m.before) {
+			if !m.Before.IsZero() && !d.Date.Before(m.Before) {
 				continue
 			}
-			m.docs++
-			if m.from.IsZero() || !d.Date.Before(m.from) {
+			m.Docs++
+			if m.From.IsZero() || !d.Date.Before(m.From) {
 				d = m.mine(d)
 			}
 			if !yield(d, nil) {
@@ -77,17 +77,17 @@ func (m *miner) mine(d corpus.Document) corpus.Document {
 		if question == "" || words(answer) < 15 {
 			continue
 		}
-		m.texts = append(m.texts, textPair{date: d.Date, q: question, a: strings.Clone(answer)})
+		m.Texts = append(m.Texts, textPair{Date: d.Date, Q: question, A: strings.Clone(answer)})
 		h := fnv.New64a()
 		h.Write([]byte(d.ID))
 		h.Write([]byte{byte(i), byte(i >> 8), byte(i >> 16)})
 		key := h.Sum64()
-		if key%m.every != 0 {
+		if key%m.Every != 0 {
 			continue
 		}
-		m.pairs = append(m.pairs, pair{
+		m.Pairs = append(m.Pairs, pair{
 			DocID: d.ID, Date: d.Date, Q: i, Question: question,
-			AnswerStart: ps[i+1].Start, AnswerEnd: ps[j].End, Speaker: ps[i+1].Name, key: key,
+			AnswerStart: ps[i+1].Start, AnswerEnd: ps[j].End, Speaker: ps[i+1].Name, Key: key,
 		})
 		drop[i] = true
 	}
@@ -100,15 +100,15 @@ func (m *miner) mine(d corpus.Document) corpus.Document {
 			kept = append(kept, p)
 		}
 	}
-	m.removed += len(drop)
+	m.Removed += len(drop)
 	d.Passages = kept
 	return d
 }
 
 // textPair is the text of a question and its answer.
 type textPair struct {
-	date time.Time
-	q, a string
+	Date time.Time
+	Q, A string
 }
 
 // maxQuestionWords bounds a mined question: a reporter's turn can run to
@@ -175,8 +175,8 @@ func split(pairs []pair, cut time.Time, maxTrain, maxDev int) (train, dev []pair
 // at most n.
 func sample(ps []pair, n int) []pair {
 	sort.Slice(ps, func(i, j int) bool {
-		if ps[i].key != ps[j].key {
-			return ps[i].key < ps[j].key
+		if ps[i].Key != ps[j].Key {
+			return ps[i].Key < ps[j].Key
 		}
 		return ps[i].DocID < ps[j].DocID
 	})
