@@ -103,6 +103,18 @@ func (e *Engine) search(ctx context.Context, qu query) (r ranked, outside bool, 
 	if err != nil || answers(r) || !qu.filtered() {
 		return r, false, err
 	}
+	// First the period goes, keeping the speaker; then both.
+	if len(qu.speakers) > 0 && !qu.period.zero() {
+		w := qu
+		w.period, w.outside = period{}, true
+		r2, err := e.rank(ctx, w)
+		if err != nil {
+			return r, false, err
+		}
+		if answers(r2) {
+			return r2, true, nil
+		}
+	}
 	r2, err := e.rank(ctx, qu.widened())
 	if err != nil {
 		return r, false, err

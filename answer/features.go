@@ -30,8 +30,11 @@ const (
 	fDocCaps             // share of the question's names found together there
 	fTypeYes             // holds the kind of thing asked for (a date for "when"...); weighed by kind
 	fTypeNo              // lacks it; weighed by kind
+	fConsensus           // other documents give the same answer (number, date, name): log scale, 0..1
+	fCentral             // other documents say much the same beyond the question's words (0..1)
 	fNoNew               // 1 when it has no content word the question lacks
 	fNamed               // its speaker is a named person (an official), not a label or no one
+	fSubject             // its speaker is a person the question is about
 	fFirst               // the first sentence of its passage
 	fKind                // the prior of its document's kind (a briefing over a proclamation)
 	fAge                 // recency of its document: 1 for the newest, decaying over a year
@@ -42,7 +45,7 @@ const (
 	fOutside             // question: the speaker or period asked for found nothing; relaxed
 	fTopicSize           // question: how many topic words, log scale
 	fDomainMin           // question: the least affinity of a topic word to the corpus (see background)
-	fDomainMean          // question: the mean affinity of the topic words to the corpus
+	fDomainMean          // question: the mean affinity of all the question's words to the corpus
 	nFeatures
 )
 
@@ -50,7 +53,7 @@ const (
 var featureNames = [nFeatures]string{
 	fMatch: "match", fCov: "cov", fAdj: "adj", fPass: "pass", fQTurn: "qturn", fTitle: "title", fTitleHas: "title_has",
 	fBridge: "bridge", fHit: "hit", fPhrase: "phrase", fRank: "rank", fDoc: "doc", fDocCaps: "doc_caps",
-	fTypeYes: "type_yes", fTypeNo: "type_no", fNoNew: "no_new", fNamed: "named", fFirst: "first",
+	fTypeYes: "type_yes", fTypeNo: "type_no", fConsensus: "consensus", fCentral: "central", fNoNew: "no_new", fNamed: "named", fSubject: "subject", fFirst: "first",
 	fKind: "kind", fAge: "age", fAgeSoft: "age_soft", fAgeStrong: "age_strong",
 	fNamesMissing: "names_missing", fUnknown: "unknown", fOutside: "outside", fTopicSize: "topic_size",
 	fDomainMin: "domain_min", fDomainMean: "domain_mean",

@@ -51,15 +51,56 @@ func TestConfidence(t *testing.T) {
 	if c <= 0 || c >= 1 {
 		t.Fatalf("confidence = %v, want in (0, 1)", c)
 	}
-	m := f
-	m[fNamesMissing] = 1
-	if got := fitted.confidence(&m); got >= c {
-		t.Errorf("confidence with the question's names missing = %v, want below %v", got, c)
+	// One probability: that the question is about the corpus, times that
+	// the sentence answers it.
+	if want := fitted.on.p(&f) * fitted.hit.p(&f); c != want {
+		t.Errorf("confidence = %v, want on-topic × hit = %v", c, want)
 	}
-	g := f
-	g[fCov] = 0.2
-	if l := fitted.confidence(&g); l >= c {
-		t.Errorf("confidence with less of the question matched = %v, want below %v", l, c)
+}
+
+func TestParseParams(t *testing.T) {
+	if _, err := parseParams(paramsJSON); err != nil {
+		t.Fatalf("embedded params.json: %v", err)
+	}
+	for _, bad := range []string{
+		`{"rank": {"no_such_feature": 1}}`,
+		`{"type": {"no_such_kind": [1, 0]}}`,
+		`{"bands": {"answer": 0.5, "medium": 0.4, "high": 0.9}}`,
+		`{"hit": {"bias": 0, "weights": {"nope": 1}}}`,
+		`not json`,
+	} {
+		if _, err := parseParams([]byte(bad)); err == nil {
+			t.Errorf("parseParams(%s) = nil error, want one", bad)
+		}
+	}
+}
+
+func TestBandOf(t *testing.T) {
+	b := CurrentBands()
+	if !(0 < b.Answer && b.Answer <= b.Medium && b.Medium <= b.High && b.High < 1) {
+		t.Fatalf("bands %+v not in order", b)
+	}
+	tests := []struct {
+		p    float64
+		want Band
+	}{
+		{0, BandNone}, {b.Answer - 1e-9, BandNone}, {b.Answer, BandLow}, {b.Medium, BandMedium},
+		{b.High - 1e-9, BandMedium}, {b.High, BandHigh}, {1, BandHigh},
+	}
+	if b.Answer == b.Medium {
+		tests[2].want = BandMedium
+	}
+	for _, tt := range tests {
+		if got := BandOf(tt.p); got != tt.want {
+			t.Errorf("BandOf(%v) = %s, want %s", tt.p, got, tt.want)
+		}
+	}
+	// An answer's band is its confidence's; a declined one has none.
+	if got := (Answer{Confidence: 0.99, Quotes: []Quote{{Text: "x"}}}).Band(); got != BandHigh {
+		t.Errorf("Band of a confident answer = %s, want high", got)
+	}
+	if got := (Answer{Confidence: 0.99, NoAnswer: true}).Band(); got != BandNone {
+		t.Errorf("Band of a declined answer = %s, want none", got)
 	}
 }
 

@@ -31,12 +31,14 @@ type query struct {
 	// question's words from typed ones (speaker:, since:): an inferred
 	// filter that finds nothing is relaxed, and the reply says so.
 	speakerInferred bool
+	subjects        []string // names of people the question is about, not filters
 	period          period
 	periodInferred  bool
 	recent          recency
 	kind            answerKind
 	outside         bool // the filters above were dropped because they found nothing
 	allTypes        bool // compute the answer-type cues of every candidate (for the trainer)
+	domain          float64 // how much the question's words belong to the corpus (see Engine.domain)
 }
 
 var (
@@ -52,7 +54,7 @@ var (
 	reQuoteWord = regexp.MustCompile(`(?i)\b(?:quotes?|words|comments?|remarks?|statements?|briefings?|said|says|say)\b`)
 
 	reRecent  = regexp.MustCompile(`(?i)\b(?:the )?(?:latest|most recent|most recently|newest|newer|more recent|recent|recently|lately|current|currently|right now|now|these days|at the moment|nowadays|at present|presently|as of today|up to date|still|anymore|any more|today'?s|so far|yet)\b`)
-	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do)\b|^\s*(?:is|are|does|do|can|will)\b|^\s*(?:who|what)s\b`)
+	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do)\b|^\s*(?:is|are|does|do|can|will)\b|^\s*(?:who|what)s\b|^\s*(?:has|have)\b.*\bbeen\b|\bso far\b`)
 	rePast    = regexp.MustCompile(`(?i)\b(?:did|was|were|had|ago|used to|back in|previously|former|formerly|once|originally|first)\b`)
 	reWhoIs   = regexp.MustCompile(`(?i)^\s*(?:who|whos)(?:'s|’s| is| are)?\s+(?:the\s+)?(?:current\s+|new\s+)?$`)
 )
@@ -64,15 +66,15 @@ statement statements say says said saying comment comments commented react react
 reactions respond responds responded response responses think thinks thought view views remark remarks
 mention mentioned discuss discussed latest recent recently
 update updates news happening going anything something official officials opinion opinions thought
-thoughts feel feels felt believe believes tell told stand stands take message words week month year
-today yesterday current currently now lately newest`)
+thoughts feel feels felt believe believes tell told stand stands take message words current currently
+now lately newest`)
 
 // understand reads q into a query: the period, recency, the speaker
 // whose words are wanted, and the topic, from the question's words and
 // its explicit filters (which win over what is inferred). now is the
 // current time.
 func (e *Engine) understand(q Question) query {
-	qu := query{q: q, kind: classify(q.Text)}
+	qu := query{q: q, kind: classify(q.Text), domain: e.domain(q.Text)}
 	text := q.Text
 	now := e.now()
 
@@ -114,11 +116,19 @@ func (e *Engine) understand(q Question) query {
 			continue
 		}
 		speaking := speaksNext(after) && !reSpeech.MatchString(before) ||
+			reWhatCall.MatchString(before) && reCallNext.MatchString(after) ||
 			reAccording.MatchString(before) ||
 			reFrom.MatchString(before) && reQuoteWord.MatchString(text) ||
 			strings.TrimSpace(before) == "" && reOnTopic.MatchString(after) ||
 			possessiveFrame(after)
 		if !speaking {
+			// A person the question is about: their own words are the
+			// likeliest answer ("Does Biden support a ban?").
+			if m.office == "" && len(m.names) > 0 {
+				qu.subjects = append(qu.subjects, m.names[0])
+			} else if m.office != "" {
+				qu.subjects = append(qu.subjects, officeHolders(m.office, qu.period)...)
+			}
 			continue
 		}
 		if q.Speaker == "" {
@@ -153,6 +163,13 @@ func speaksNext(after string) bool {
 	}
 	return !reOtherSubject.MatchString(after[:loc[0]])
 }
+
+// reWhatCall and reCallNext read "What did Biden call Putin?": naming is
+// saying.
+var (
+	reWhatCall = regexp.MustCompile(`(?i)\bwhat (?:did|does|has|have|would)\s*$`)
+	reCallNext = regexp.MustCompile(`(?i)^\s*(?:call|calls|called)\b`)
+)
 
 // reOtherSubject finds, between a name and a speech verb, a clause break
 // or another subject.
@@ -278,7 +295,7 @@ func (qu query) nothingNote() string {
 	if qu.speakerSaid != "" {
 		b.WriteString(" from " + qu.speakerSaid)
 	}
-	if topic := strings.TrimSpace(strings.Trim(qu.topic, "?!. ")); topic != "" {
+	if topic := qu.topicWords(); topic != "" {
 		b.WriteString(" about “" + truncate(topic, 80) + "”")
 	}
 	if d := qu.period.describe(); d != "" {
@@ -287,6 +304,24 @@ func (qu query) nothingNote() string {
 	b.WriteString(" in the documents.")
 	return b.String()
 }
+
+// topicWords returns the words of the topic that carry content, as the
+// question wrote them: "Haiti" for "What did Kirby say about Haiti?".
+func (qu query) topicWords() string {
+	var out []string
+	for _, w := range strings.Fields(qu.topic) {
+		w = strings.Trim(w, "?!.,;:()\"“”")
+		lw := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, "’s"), "'s"))
+		if w == "" || stopWordSet[lw] || frameWords[lw] {
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+// stopWordSet is stopWords as a set.
+var stopWordSet = wordSet(stopWords)
 
 // understanding reports how the question was read.
 func (qu query) understanding() Understanding {

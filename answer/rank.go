@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -140,7 +142,13 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 			titles[d.ID] = title
 			titleNames[d.ID] = namesIn(qs.names, seq)
 		}
-		cands = append(cands, e.score(qs, d, p, title, hitScore, h.rank)...)
+		cs := e.score(qs, d, p, title, hitScore, h.rank)
+		if n := d.Passages[p].Name; n != "" && slices.Contains(qu.subjects, n) {
+			for _, c := range cs {
+				c.f[fSubject] = 1
+			}
+		}
+		cands = append(cands, cs...)
 	}
 	// Document evidence: the share of the topic's weight that the
 	// document's retrieved passages hold together (and its title). A
@@ -203,7 +211,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		}
 		f[fUnknown] = qs.unknown / qs.total
 		f[fTopicSize] = topicSize
-		f[fDomainMin], f[fDomainMean] = qs.domainMin, qs.domainMean
+		f[fDomainMin], f[fDomainMean] = qs.domainMin, qu.domain
 		if qu.outside {
 			f[fOutside] = 1
 		}
@@ -228,11 +236,23 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		best = math.Max(best, c.score)
 	}
 	tw := fitted.typeW[qs.kind]
+	reach := best - tw[0] + tw[1] - math.Abs(fitted.rank[fConsensus]) - math.Abs(fitted.rank[fCentral])
+	var near []*candidate
 	for _, c := range cands {
-		if qu.allTypes || c.score >= best-tw[0]+tw[1] {
-			c.f[fTypeYes], c.f[fTypeNo] = answerType(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
-			c.score = fitted.score(&c.f, qs.kind)
+		if qu.allTypes || c.score >= reach {
+			near = append(near, c)
 		}
+	}
+	// Answers that several documents give agree: "$369 billion" for the
+	// climate money of the Inflation Reduction Act, "We are not going to
+	// be negotiating over the debt ceiling" said again and again.
+	consensus(qs, near)
+	e.centrality(qs, near)
+	for _, c := range near {
+		c.f[fTypeYes], c.f[fTypeNo] = answerType(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
+		c.score = fitted.score(&c.f, qs.kind)
+	}
+	for _, c := range cands {
 		c.confidence = fitted.confidence(&c.f)
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -325,7 +345,6 @@ type questionTerms struct {
 	total      float64            // sum of weights
 	unknown    float64            // weight of the terms the corpus never uses
 	domainMin  float64            // the least affinity of a term to the corpus
-	domainMean float64            // the mean affinity
 	all        map[string]bool    // every analysed term of the question, stop words included
 	kind       answerKind
 	pairs      [][2]string // consecutive content terms of the question
@@ -345,6 +364,14 @@ func (e *Engine) prepare(text string) questionTerms {
 		}
 		if len(qs.order) == index.MaxTerms {
 			break
+		}
+		// A word the corpus (nearly) never uses may be a spelling of one it
+		// uses often: "Zelensky" for "Zelenskyy".
+		if df, _ := e.idx.DocFreq(t.Term); df < 20 {
+			if alt, n := e.idx.Similar(t.Term); alt != "" && n >= 10*(df+1) {
+				t.Term = alt
+				qs.all[alt] = true
+			}
 		}
 		qs.order = append(qs.order, t.Term)
 		stemOrder = append(stemOrder, index.Stem(t.Term))
@@ -368,7 +395,6 @@ func (e *Engine) prepare(text string) questionTerms {
 		df, total := e.idx.DocFreq(t)
 		a := e.Background.affinity(df, total, t)
 		qs.domainMin = math.Min(qs.domainMin, a)
-		qs.domainMean += a / float64(len(terms))
 		w := math.Log(1 + (float64(total)-float64(df)+0.5)/(float64(df)+0.5))
 		if df == 0 {
 			// A word the corpus never uses: it weighs like the rarest word, so
@@ -659,4 +685,149 @@ func (e *Engine) bridged(t string, sent map[string]int) float64 {
 		}
 	}
 	return best
+}
+
+var (
+	reUnitNumber = regexp.MustCompile(`(?i)\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:%|percent|million|billion|trillion|thousand))?`)
+	reUnitTime   = regexp.MustCompile(`(?i)\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? )?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:19|20)\d\d\b`)
+	reUnitName   = regexp.MustCompile(`\b[A-Z][a-z]+(?: [A-Z]\.)?(?: [A-Z][a-z]+(?:-[A-Z][a-z]+)?)+`)
+)
+
+// units returns what a sentence offers as an answer of the kind asked: its
+// numbers for "how many", its dates for "when", its names for "who",
+// normalised, without those the question itself holds.
+func units(kind answerKind, s string, qs questionTerms) []string {
+	var re *regexp.Regexp
+	switch kind {
+	case kindNumber:
+		re = reUnitNumber
+	case kindTime:
+		re = reUnitTime
+	case kindPerson:
+		re = reUnitName
+	default:
+		return nil
+	}
+	var out []string
+	for _, m := range re.FindAllString(s, 8) {
+		u := strings.ToLower(strings.NewReplacer(",", "", "$", "", " ", "").Replace(m))
+		if kind == kindNumber && len(u) == 4 && (strings.HasPrefix(u, "19") || strings.HasPrefix(u, "20")) {
+			continue // a year, not an amount
+		}
+		if qs.all[u] || qs.all[strings.ToLower(m)] || len(u) < 2 {
+			continue
+		}
+		if kind == kindPerson && qs.all[strings.ToLower(m[strings.LastIndexByte(m, ' ')+1:])] {
+			continue // a name the question gives
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// consensus sets fConsensus: how many other documents among the
+// candidates offer the same answer (a number, a date, a name) as each
+// candidate, on a log scale that reaches 1 at nine.
+func consensus(qs questionTerms, cands []*candidate) {
+	if qs.kind != kindNumber && qs.kind != kindTime && qs.kind != kindPerson {
+		return
+	}
+	per := make([][]string, len(cands))
+	docs := make(map[string]map[string]bool)
+	for i, c := range cands {
+		per[i] = units(qs.kind, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End], qs)
+		for _, u := range per[i] {
+			if docs[u] == nil {
+				docs[u] = make(map[string]bool)
+			}
+			docs[u][c.doc.ID] = true
+		}
+	}
+	for i, c := range cands {
+		best := 0
+		for _, u := range per[i] {
+			best = max(best, len(docs[u])-1)
+		}
+		c.f[fConsensus] = math.Min(1, math.Log1p(float64(best))/math.Log(10))
+	}
+}
+
+// domain is the mean affinity to the corpus of all the words of a
+// question but stop words, frame words and names included: "What is the
+// White House doing about tariffs?" belongs to a briefings corpus, "How
+// tall is Mount Everest?" does not.
+func (e *Engine) domain(text string) float64 {
+	var sum float64
+	n := 0
+	for _, t := range e.idx.Analyze(text) {
+		if e.stop[t.Term] || !hasLetterOrDigit(t.Term) {
+			continue
+		}
+		df, total := e.idx.DocFreq(t.Term)
+		sum += e.Background.affinity(df, total, t.Term)
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// maxCentral bounds the candidates whose centrality is computed: the
+// work grows with its square.
+const maxCentral = 80
+
+// centrality sets fCentral: how much of what each candidate says beyond
+// the question's own words other documents among the candidates say too
+// (the mean of its three best cosine similarities with candidates of other
+// documents, over content stems). A talking point repeated across
+// briefings and statements is the one people quote.
+func (e *Engine) centrality(qs questionTerms, cands []*candidate) {
+	if len(cands) > maxCentral {
+		cands = append([]*candidate(nil), cands...)
+		sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+		cands = cands[:maxCentral]
+	}
+	sets := make([][]string, len(cands))
+	for i, c := range cands {
+		for t := range e.contentTerms(c) {
+			if _, asked := qs.terms[t]; !asked {
+				sets[i] = append(sets[i], t)
+			}
+		}
+		sort.Strings(sets[i])
+	}
+	var top [3]float64
+	for i, c := range cands {
+		top = [3]float64{}
+		for j, d := range cands {
+			if i == j || c.doc == d.doc || len(sets[i]) == 0 || len(sets[j]) == 0 {
+				continue
+			}
+			sim := float64(common(sets[i], sets[j])) / math.Sqrt(float64(len(sets[i])*len(sets[j])))
+			if sim > top[2] {
+				top[2] = sim
+				sort.Sort(sort.Reverse(sort.Float64Slice(top[:])))
+			}
+		}
+		c.f[fCentral] = (top[0] + top[1] + top[2]) / 3
+	}
+}
+
+// common counts the strings two sorted slices share.
+func common(a, b []string) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
 }

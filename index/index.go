@@ -33,7 +33,7 @@ import (
 
 // formatVersion changes whenever the mapping, the analyzer or the stored
 // records change; an index of another version is rebuilt, not misread.
-const formatVersion = "briefbot-index-6"
+const formatVersion = "briefbot-index-8"
 
 // LockTimeout is how long Open waits for another process to release the
 // index before giving up with ErrLocked.
@@ -684,6 +684,9 @@ func splitPassageID(id string) (key uint64, i int, ok bool) {
 
 func passageFields(d corpus.Document, p corpus.Passage) map[string]interface{} {
 	f := map[string]interface{}{"text": d.Body[p.Start:p.End]}
+	if d.Title != "" {
+		f["title"] = d.Title
+	}
 	// The speaker field holds the label and the name, so "biden" finds
 	// "THE PRESIDENT" in his term and "kirby" finds "MR. KIRBY".
 	switch {

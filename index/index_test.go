@@ -347,7 +347,7 @@ func TestAddedSinceKeepsFirstAdded(t *testing.T) {
 func manyDocs(n int, word string) []corpus.Document {
 	docs := make([]corpus.Document, n)
 	for i := range docs {
-		docs[i] = newDoc(fmt.Sprintf("doc-%04d", i), "Bulk "+word, day("2024-01-01"), "whitehouse.gov",
+		docs[i] = newDoc(fmt.Sprintf("doc-%04d", i), "Bulk document", day("2024-01-01"), "whitehouse.gov",
 			"First paragraph about "+word+".", "Second paragraph.", "Third paragraph.", "Fourth paragraph.", "Fifth paragraph about "+word+".")
 	}
 	return docs
@@ -816,4 +816,24 @@ func TestRefreshFromStreamsLikeRefresh(t *testing.T) {
 		t.Errorf("RefreshFrom stats = %+v, want 3 added, 1000 removed", st)
 	}
 	checkV2(t, x)
+}
+
+// A passage is found by its document's title too, below a passage that
+// holds the words itself.
+func TestSearchTitle(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	build(t, dir, []corpus.Document{
+		newDoc("uvalde", "Remarks on the Shooting in Uvalde, Texas", day("2022-05-24"), "whitehouse.gov",
+			"As a nation, we have to ask when we are going to stand up to the gun lobby.", "I am sick and tired of it."),
+		newDoc("other", "Remarks on Infrastructure", day("2022-05-25"), "whitehouse.gov",
+			"Uvalde is on our minds today.", "Roads and bridges."),
+	})
+	x := open(t, dir)
+	got := search(t, x, index.Query{}, "uvalde")
+	if len(got) < 3 || got[0] != "other#0" {
+		t.Errorf("Search(uvalde) = %v, want other#0 (the word itself) first, then the speech on Uvalde", got)
+	}
+	if !slices.Contains(got, "uvalde#0") || !slices.Contains(got, "uvalde#1") {
+		t.Errorf("Search(uvalde) = %v, want the passages of the speech whose title names Uvalde", got)
+	}
 }

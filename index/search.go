@@ -56,6 +56,7 @@ func newMapping() *mapping.IndexMappingImpl {
 
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt("text", text)
+	dm.AddFieldMappingsAt("title", text)
 	dm.AddFieldMappingsAt("speaker", speaker)
 	dm.AddFieldMappingsAt("source", keyword)
 	dm.AddFieldMappingsAt("day", keyword)
@@ -103,6 +104,10 @@ type Hit struct {
 	Score   float64
 }
 
+// titleBoost weighs a term found in a passage's document title against
+// one found in the passage itself.
+const titleBoost = 0.3
+
 // MaxTerms caps the number of query terms; longer questions keep the first.
 const MaxTerms = 32
 
@@ -131,6 +136,12 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		tq.SetField("text")
 		tq.SetBoost(weights[t])
 		should = append(should, tq)
+		// The document's title counts for less: a passage of a speech
+		// "on the Shooting in Uvalde" is about Uvalde without naming it.
+		tt := bleve.NewTermQuery(t)
+		tt.SetField("title")
+		tt.SetBoost(titleBoost * weights[t])
+		should = append(should, tt)
 	}
 	var top query.Query = bleve.NewDisjunctionQuery(should...)
 	var must []query.Query
@@ -301,4 +312,64 @@ func dayRange(since, until time.Time) query.Query {
 		return bleve.NewMatchNoneQuery()
 	}
 	return bleve.NewDisjunctionQuery(ranges...)
+}
+
+// Similar returns the term of the text field that is one edit (a letter
+// added, dropped, changed, or two swapped) from term and that most
+// passages hold, with how many, when that is more than term's own count:
+// "zelensky" gives "zelenskyy". Only terms of five letters or more are
+// looked up.
+func (x *Index) Similar(term string) (string, int) {
+	if len(term) < 5 {
+		return "", 0
+	}
+	d, err := x.bl.FieldDictPrefix("text", []byte(term[:2]))
+	if err != nil {
+		return "", 0
+	}
+	defer d.Close()
+	best, bestN := "", 0
+	for {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			break
+		}
+		if e.Term == term || int(e.Count) <= bestN || abs(len(e.Term)-len(term)) > 1 || !oneEdit(term, e.Term) {
+			continue
+		}
+		best, bestN = e.Term, int(e.Count)
+	}
+	return best, bestN
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// oneEdit reports whether a and b differ by one insertion, deletion,
+// substitution or swap of neighbouring letters.
+func oneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case len(a) == len(b):
+		if i == len(a) {
+			return false
+		}
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] // swap
+	case len(a)+1 == len(b):
+		return a[i:] == b[i+1:] // insertion
+	}
+	return false
 }

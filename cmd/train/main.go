@@ -83,7 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.maxDev, "max-dev", 1000, "at most this many held-out pairs")
 	fs.IntVar(&c.maxOff, "max-offtopic", 1500, "at most this many off-topic questions per side")
 	fs.IntVar(&c.iters, "iters", 300, "steps of the ranking fit")
-	fs.StringVar(&c.bridge, "bridge", "both", "the lexical bridge: learned, wordnet, both or none")
+	fs.StringVar(&c.bridge, "bridge", "both", "the lexical bridge: learned (question-answer pairs), vectors (the corpus's word contexts), wordnet, both (all three) or none")
 	fs.BoolVar(&c.measure, "measure", false, "measure the embedded parameters on held-out pairs instead of fitting")
 	fs.StringVar(&c.cache, "cache", "", "keep the asked questions' candidates in this file and reuse them (for trying fits; remove it when the engine's features change)")
 	fs.Usage = func() {
@@ -108,9 +108,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		*d.t = t
 	}
 	switch c.bridge {
-	case "learned", "wordnet", "both", "none":
+	case "learned", "vectors", "wordnet", "both", "none":
 	default:
-		return c, fmt.Errorf("--bridge %q: want learned, wordnet, both or none", c.bridge)
+		return c, fmt.Errorf("--bridge %q: want learned, vectors, wordnet, both or none", c.bridge)
 	}
 	if c.every < 1 {
 		return c, errors.New("--every must be at least 1")
@@ -149,10 +149,12 @@ func briefings(ctx context.Context, c config, m *miner, name string, logf func(s
 	saved := filepath.Join(c.work, name+".pairs.gob")
 	// A --work folder from an earlier run keeps its index and pairs.
 	if f, err := os.Open(saved); err == nil {
-		err = gob.NewDecoder(f).Decode(m)
+		var old miner
+		err = gob.NewDecoder(f).Decode(&old)
 		f.Close()
 		if err == nil {
 			if idx, err := index.Open(dir); err == nil {
+				*m = old
 				logf("reusing the index and %d pairs in %s", len(m.Pairs), dir)
 				return idx, nil
 			}
@@ -180,6 +182,49 @@ func briefings(ctx context.Context, c config, m *miner, name string, logf func(s
 		f.Close()
 	}
 	return idx, nil
+}
+
+// splitTitles divides title questions by date as split does pairs.
+func splitTitles(ts []titleQuestion, cut time.Time, maxTrain, maxDev int) (train, dev []titleQuestion) {
+	sort.Slice(ts, func(i, j int) bool {
+		if ts[i].Key != ts[j].Key {
+			return ts[i].Key < ts[j].Key
+		}
+		return ts[i].DocID < ts[j].DocID
+	})
+	for _, t := range ts {
+		switch {
+		case t.Date.Before(cut) && len(train) < maxTrain:
+			train = append(train, t)
+		case !t.Date.Before(cut) && len(dev) < maxDev:
+			dev = append(dev, t)
+		}
+	}
+	return train, dev
+}
+
+// titleExamples asks the questions written from titles; a candidate
+// answers when it comes from the document whose title the question was
+// written from.
+func titleExamples(ctx context.Context, eng *answer.Engine, ts []titleQuestion) ([]*example, error) {
+	out := make([]*example, 0, len(ts))
+	for _, tq := range ts {
+		u, cands, err := eng.Candidates(ctx, answer.Question{Text: tq.Question})
+		if err != nil && !errors.Is(err, answer.ErrEmptyQuestion) {
+			return nil, err
+		}
+		ex := &example{Set: "title", Pos: make([]bool, len(cands))}
+		for i, cd := range cands {
+			ex.Kind = kindIndex(cd.Kind)
+			ex.Cands = append(ex.Cands, cd.Features)
+			ex.Pos[i] = cd.DocID == tq.DocID
+		}
+		if debugPairs != nil && len(out) < 30 {
+			fmt.Fprintf(debugPairs, "title %s %q\n   topic=%q speakers=%q period=%q cands=%d answering=%v\n", tq.DocID, tq.Question, u.Topic, u.Speakers, u.Period, len(cands), anyTrue(ex.Pos))
+		}
+		out = append(out, ex)
+	}
+	return out, nil
 }
 
 // debugPairs, when set (TRAIN_DEBUG=1), gets how the first questions of
@@ -458,6 +503,17 @@ func ask(ctx context.Context, c config, logf func(string, ...any)) (dataset, err
 		trainEx, devEx = append(trainEx, t...), append(devEx, d...)
 		logf("asked the %s questions (%d + %d)", set, len(t), len(d))
 	}
+	tt, td := splitTitles(m.Titles, c.dev, c.maxTrain, c.maxDev)
+	t, err := titleExamples(ctx, eng, tt)
+	if err != nil {
+		return ds, err
+	}
+	d, err := titleExamples(ctx, eng, td)
+	if err != nil {
+		return ds, err
+	}
+	trainEx, devEx = append(trainEx, t...), append(devEx, d...)
+	logf("asked %d + %d questions written from titles", len(t), len(d))
 	if c.squad != "" {
 		t, d, err := squadSets(ctx, c, eng, logf)
 		if err != nil {
@@ -475,21 +531,37 @@ func ask(ctx context.Context, c config, logf func(string, ...any)) (dataset, err
 func fitData(c config, ds dataset, stdout io.Writer) error {
 	trainEx, devEx, br, bg := ds.Train, ds.Dev, ds.Bridge, ds.Background
 	old := answer.EmbeddedParams()
-	w0 := rankLayout(old)
-	w := fitRank(trainEx, w0, 0.01, c.iters)
+	w0 := rankLayout(start)
+	// The ranking learns from the sets whose labels name the answering
+	// sentences; over the whole corpus a reporter's question is answered
+	// as well elsewhere, so "all" teaches nothing reliable there either.
+	var rankEx []*example
+	for _, ex := range trainEx {
+		if ex.Set != "all" {
+			rankEx = append(rankEx, ex)
+		}
+	}
+	w := fitRank(rankEx, w0, 0.01, c.iters)
 
 	pts := points(trainEx, w)
 	cm := fitConfidence(pts, 0.01)
 	devPts := points(devEx, w)
-	bands := chooseBands(devPts, cm, 0.93, 0.92, 0.65, 30)
+	bands := chooseBands(devPts, cm, 0.93, 0.92, 0.75, 30)
 
 	p := answer.Params{
 		Rank: make(map[string]float64), Type: make(map[string][2]float64),
-		OnTopic: logisticOut(cm.on), Hit: logisticOut(cm.hit), Bands: bands, KindPriors: old.KindPriors,
+		OnTopic: logisticOut(cm.on), Hit: logisticOut(cm.hit), Bands: bands, KindPriors: start.KindPriors,
 	}
 	for i, n := range base {
 		if i != fYes && i != fNo && !questionLevel[n] && w[i] != 0 {
 			p.Rank[n] = round6(w[i])
+		}
+	}
+	// What the fit cannot learn from reporters' questions stays as set
+	// by hand (see heldFixed).
+	for n := range heldFixed {
+		if v, ok := start.Rank[n]; ok {
+			p.Rank[n] = v
 		}
 	}
 	for k, n := range kinds {
@@ -509,6 +581,7 @@ func fitData(c config, ds dataset, stdout io.Writer) error {
 
 	// The report: before (the embedded parameters) and after, on dev.
 	fmt.Fprintf(stdout, "held-out (dev) questions, ranked with the embedded weights -> the fitted ones:\n")
+	w0 = rankLayout(old)
 	report(stdout, devEx, w0, w, confLayout(old), old.Bands, cm, bands)
 	if err := writeOut(c.out, p, br); err != nil {
 		return err
@@ -611,6 +684,22 @@ func buildBridge(c config, eng *answer.Engine, m *miner, idx *index.Index, logf 
 		}
 		b := subs.bridge()
 		logf("learned %d word associations from %.0f pairs", len(b), subs.n)
+		parts = append(parts, b)
+	}
+	if c.bridge == "vectors" || c.bridge == "both" {
+		files, err := corpus.List(c.corpus)
+		if err != nil {
+			return nil, err
+		}
+		before := func(yield func(corpus.Document) bool) {
+			for d := range files.Documents() {
+				if d.Date.Before(c.before) && !yield(d) {
+					return
+				}
+			}
+		}
+		b := vectorBridge(before, eng)
+		logf("the corpus's own word vectors relate %d words", len(b))
 		parts = append(parts, b)
 	}
 	if (c.bridge == "wordnet" || c.bridge == "both") && c.wordnet != "" {

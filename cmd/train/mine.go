@@ -30,13 +30,14 @@ type pair struct {
 // chosen pairs' questions out of the documents, so the engine cannot find
 // the answer by matching the question itself.
 type miner struct {
-	Before  time.Time  // only documents dated before (zero: any)
-	From    time.Time  // only documents dated on or after (zero: any)
-	Every   uint64     // keep one question in every `Every` (by hash)
-	Pairs   []pair     // the chosen pairs
-	Texts   []textPair // every pair seen, chosen or not: the bridge learns from them
-	Docs    int        // documents let through
-	Removed int        // questions taken out
+	Before  time.Time       // only documents dated before (zero: any)
+	From    time.Time       // only documents dated on or after (zero: any)
+	Every   uint64          // keep one question in every `Every` (by hash)
+	Pairs   []pair          // the chosen pairs
+	Texts   []textPair      // every pair seen, chosen or not: the bridge learns from them
+	Titles  []titleQuestion // questions written from titles (see titles.go)
+	Docs    int             // documents let through
+	Removed int             // questions taken out
 }
 
 // filter streams docs, keeping those in the miner's dates, and mines and
@@ -50,6 +51,9 @@ func (m *miner) filter(docs iter.Seq[corpus.Document]) iter.Seq2[corpus.Document
 			m.Docs++
 			if m.From.IsZero() || !d.Date.Before(m.From) {
 				d = m.mine(d)
+				if q, key := questionFromTitle(d); q != "" {
+					m.Titles = append(m.Titles, titleQuestion{DocID: d.ID, Date: d.Date, Question: q, Key: key})
+				}
 			}
 			if !yield(d, nil) {
 				return

@@ -1,0 +1,161 @@
+package answer
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// briefingQuestions are questions people type, over testdata/briefings,
+// with what must hold of the answer whatever the fitted weights: the
+// golden file records the rest.
+var briefingQuestions = []struct {
+	name, question string
+	check          func(a Answer) string // "" when the answer is as it must be
+}{
+	{"kirby-haiti", "What did Kirby say about Haiti?", speakerIs("John Kirby")},
+	{"kjp-debt", "What did KJP say about the debt ceiling?", speakerIs("Karine Jean-Pierre")},
+	{"psaki-mandates", "What did Psaki say about vaccine mandates in August 2021?", all(speakerIs("Jen Psaki"), within(2021, 8))},
+	{"troops", "Will the US send troops to Ukraine?", nil},
+	{"president-2023", "What did the President say about default in 2023?", all(speakerIs("Joe Biden"), within(2023, 0))},
+	{"president-faith", "What did the President say about faith?", nil},
+	{"trump-faith", "What did Trump say about prayer?", speakerIs("Donald Trump")},
+	{"vp-2025", "What did the Vice President say at the Starlight Ball?", nil},
+	{"haiti-latest", "latest statement on Haiti", nil},
+	{"press-secretary", "Who is the press secretary?", nil},
+	{"filibuster", "What is the White House position on the debt limit?", nil},
+	{"leavitt", "What has Leavitt said about tariffs?", nil},
+	{"kirby-2030", "What did Kirby say about Haiti in 2030?", outsideNoted()},
+	{"offtopic-everest", "How tall is Mount Everest?", declined()},
+	{"offtopic-recipe", "What is the recipe for banana bread?", declined()},
+}
+
+func speakerIs(name string) func(Answer) string {
+	return func(a Answer) string {
+		if len(a.Quotes) == 0 {
+			return "no quotes"
+		}
+		if a.Outside {
+			return ""
+		}
+		for _, q := range a.Quotes {
+			if q.Speaker != name {
+				return fmt.Sprintf("a quote by %q, want %q", q.Speaker, name)
+			}
+		}
+		return ""
+	}
+}
+
+func within(year int, month time.Month) func(Answer) string {
+	return func(a Answer) string {
+		for _, q := range a.Quotes {
+			if a.Outside {
+				break
+			}
+			if q.Date.Year() != year || month != 0 && q.Date.Month() != month {
+				return fmt.Sprintf("a quote of %s, outside the period", q.Date.Format("2006-01-02"))
+			}
+		}
+		return ""
+	}
+}
+
+func outsideNoted() func(Answer) string {
+	return func(a Answer) string {
+		if !strings.HasPrefix(a.Note, "Nothing from Kirby") {
+			return fmt.Sprintf("note %q, want one saying nothing from Kirby in 2030", a.Note)
+		}
+		if len(a.Quotes) > 0 && !a.Outside {
+			return "quotes not labelled as outside the period"
+		}
+		return ""
+	}
+}
+
+func declined() func(Answer) string {
+	return func(a Answer) string {
+		if !a.NoAnswer {
+			return fmt.Sprintf("answered with confidence %.2f: %q", a.Confidence, a.Quotes[0].Text)
+		}
+		return ""
+	}
+}
+
+func all(fs ...func(Answer) string) func(Answer) string {
+	return func(a Answer) string {
+		for _, f := range fs {
+			if s := f(a); s != "" {
+				return s
+			}
+		}
+		return ""
+	}
+}
+
+// TestBriefingsGolden asks realistic questions of the Briefing Room
+// sample: every quote is verbatim and a statement (never a question, a
+// heading or boilerplate), speakers and periods are kept, and the full
+// replies are golden files (go test ./answer -run BriefingsGolden -update).
+func TestBriefingsGolden(t *testing.T) {
+	for _, tt := range briefingQuestions {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := ParseQuestion(tt.question)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := briefings.eng.Ask(t.Context(), q)
+			if err != nil {
+				t.Fatalf("Ask(%q): %v", tt.question, err)
+			}
+			for _, qt := range append(append([]Quote(nil), a.Quotes...), a.Related...) {
+				d, err := briefings.idx.Document(qt.DocID)
+				if err != nil || d.Body[qt.Start:qt.End] != qt.Text {
+					t.Errorf("Ask(%q) quote %q is not verbatim in %s", tt.question, qt.Text, qt.DocID)
+				}
+				if first := sentences(qt.Text); len(first) > 0 {
+					s := qt.Text[first[0].Start:first[0].End]
+					if !quotable(s) && !quotable(qt.Text[first[len(first)-1].Start:first[len(first)-1].End]) {
+						t.Errorf("Ask(%q) quotes %q, which is not a statement that answers", tt.question, qt.Text)
+					}
+				}
+			}
+			if tt.check != nil {
+				if msg := tt.check(a); msg != "" {
+					t.Errorf("Ask(%q): %s", tt.question, msg)
+				}
+			}
+			var b strings.Builder
+			u := a.Understood
+			fmt.Fprintf(&b, "Q %s\nread as: topic %q, speaker %q %q, period %q, latest %v\n", tt.question, u.Topic, u.Speaker, u.Speakers, u.Period, u.Latest)
+			if a.Note != "" {
+				fmt.Fprintf(&b, "note %s (outside %v)\n", a.Note, a.Outside)
+			}
+			fmt.Fprintf(&b, "band %s\n", a.Band())
+			for _, qt := range a.Quotes {
+				fmt.Fprintf(&b, "quote %s | %s | %s\n  %s\n", qt.Date.Format("2006-01-02"), qt.Speaker, qt.DocID, qt.Text)
+			}
+			for _, qt := range a.Related {
+				fmt.Fprintf(&b, "related %s | %s | %s\n  %s\n", qt.Date.Format("2006-01-02"), qt.Speaker, qt.DocID, qt.Text)
+			}
+			path := filepath.Join("testdata", "briefings-golden", tt.name+".golden")
+			if *update {
+				os.MkdirAll(filepath.Dir(path), 0o755)
+				if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./answer -run BriefingsGolden -update)", err)
+			}
+			if b.String() != string(want) {
+				t.Errorf("Ask(%q) changed (go test ./answer -run BriefingsGolden -update to accept):\ngot:\n%s\nwant:\n%s", tt.question, b.String(), want)
+			}
+		})
+	}
+}

@@ -1,0 +1,47 @@
+package index
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/briefbot/briefbot/corpus"
+)
+
+func TestOneEdit(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"zelensky", "zelenskyy", true}, {"zelenksy", "zelensky", true}, {"harris", "haris", true},
+		{"harris", "harrys", true}, {"harris", "harris", false}, {"harris", "hxrrxs", false}, {"ab", "abcd", false},
+	}
+	for _, tt := range tests {
+		if got := oneEdit(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestSimilar(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	docs := []corpus.Document{
+		testDoc("a", "President Zelenskyy spoke.\n\nZelenskyy thanked Ukraine."),
+		testDoc("b", "Zelenskyy met the President."),
+		testDoc("c", "A Zelensky spelling, once. Ukraine and ukraine."),
+	}
+	if _, err := Build(context.Background(), dir, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	if alt, n := x.Similar("zelensky"); alt != "zelenskyy" || n == 0 {
+		t.Errorf("Similar(zelensky) = %q, %d; want zelenskyy", alt, n)
+	}
+	if alt, _ := x.Similar("ukraine"); alt != "" {
+		t.Errorf("Similar(ukraine) = %q; want none (no neighbour is more common)", alt)
+	}
+}
