@@ -15,7 +15,8 @@ import (
 // sentence a quote is built on.
 
 var (
-	reListMarker = regexp.MustCompile(`^(?:\(?[a-zA-Z0-9]{1,3}[\).]|[ivxIVX]{1,4}\.|[•·▪‣◦*–—-])\s`)
+	// List markers: "(g) ", "12. ", "b) ", "iv. ", "• " (never "Mr. " or "Gen. ").
+	reListMarker = regexp.MustCompile(`^(?:\([a-zA-Z0-9]{1,3}\)|[0-9]{1,3}[.)]|[a-zA-Z]\)|[ivxIVX]{1,4}[.)]|[•·▪‣◦*–—-])\s`)
 	reSection    = regexp.MustCompile(`^(?i:sec(?:tion)?\.?|article|part|title)\s+[0-9IVX]+[a-z]?\b`)
 	// Proclamations and orders open and close with formulas.
 	reFormula   = regexp.MustCompile(`(?i)^(?:now,? therefore|in witness whereof|by the authority vested in me|it is hereby ordered|i hereby (?:direct|order))|do hereby proclaim|hereunto set my hand|it is so ordered`)

@@ -62,6 +62,8 @@ type config struct {
 	maxTrain, maxDev, maxOff          int
 	measure                           bool
 	cache                             string
+	rankSets                          string
+	rankL2                            float64
 	bridge                            string
 	iters                             int
 }
@@ -83,6 +85,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.maxDev, "max-dev", 1000, "at most this many held-out pairs")
 	fs.IntVar(&c.maxOff, "max-offtopic", 1500, "at most this many off-topic questions per side")
 	fs.IntVar(&c.iters, "iters", 300, "steps of the ranking fit")
+	fs.StringVar(&c.rankSets, "rank-sets", "day,squad", "the question sets the ranking is fitted on (day, all, title, squad)")
+	fs.Float64Var(&c.rankL2, "rank-l2", 0.01, "how strongly the ranking fit is held to its starting weights")
 	fs.StringVar(&c.bridge, "bridge", "both", "the lexical bridge: learned (question-answer pairs), vectors (the corpus's word contexts), wordnet, both (all three) or none")
 	fs.BoolVar(&c.measure, "measure", false, "measure the embedded parameters on held-out pairs instead of fitting")
 	fs.StringVar(&c.cache, "cache", "", "keep the asked questions' candidates in this file and reuse them (for trying fits; remove it when the engine's features change)")
@@ -537,11 +541,11 @@ func fitData(c config, ds dataset, stdout io.Writer) error {
 	// as well elsewhere, so "all" teaches nothing reliable there either.
 	var rankEx []*example
 	for _, ex := range trainEx {
-		if ex.Set != "all" {
+		if strings.Contains(","+c.rankSets+",", ","+ex.Set+",") {
 			rankEx = append(rankEx, ex)
 		}
 	}
-	w := fitRank(rankEx, w0, 0.01, c.iters)
+	w := fitRank(rankEx, w0, c.rankL2, c.iters)
 
 	pts := points(trainEx, w)
 	cm := fitConfidence(pts, 0.01)
