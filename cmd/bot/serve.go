@@ -346,10 +346,14 @@ func reindexer(path string, idx *index.Index, logger *slog.Logger) func(context.
 // errEmptyFolder stops a re-index of a corpus folder that holds no documents.
 var errEmptyFolder = errors.New("corpus folder holds no documents")
 
-// logProblems logs the skipped documents.
+// logProblems logs the skipped documents and those cut to fit the limits.
 func logProblems(logger *slog.Logger, problems []corpus.Problem) {
 	for _, p := range problems {
-		logger.Warn("skipped document", "problem", p.String())
+		msg := "skipped document"
+		if p.Warning {
+			msg = "document cut"
+		}
+		logger.Warn(msg, "problem", p.String())
 	}
 }
 
