@@ -95,16 +95,12 @@ type record struct {
 }
 
 // Open opens the index in dir, creating an empty one when dir does not
-// exist. An index of an older format is reported as ErrFormat so the caller
+// exist, and first finishes or undoes what a build that died left beside
+// it. An index of an older format is reported as ErrFormat so the caller
 // can rebuild it.
 func Open(dir string) (*Index, error) {
-	if _, err := os.Stat(filepath.Join(dir, "docs.db")); errors.Is(err, os.ErrNotExist) {
-		if err := checkReplaceable(dir); err != nil {
-			return nil, err
-		}
-		if err := create(dir); err != nil {
-			return nil, err
-		}
+	if err := prepare(dir, true); err != nil {
+		return nil, err
 	}
 	return open(dir)
 }
