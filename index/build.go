@@ -18,16 +18,19 @@ import (
 // Build writes a fresh index of docs into a temporary directory beside dir
 // and then swaps it into place, so an interrupted build leaves the previous
 // index (or none) behind, never a half-written one. It fails with ErrLocked
-// when another process has dir open or is building it.
+// when another process has dir open or is building it, and with
+// ErrReadOnly when it may not write beside dir.
 func Build(ctx context.Context, dir string, docs []corpus.Document, progress func(Progress)) (Stats, error) {
-	return build(ctx, dir, values(docs), len(docs), progress)
+	st, err := build(ctx, dir, values(docs), len(docs), progress)
+	return st, writeErr(err)
 }
 
 // BuildFrom is Build for a stream of documents, such as corpus.Files
 // yields: only one batch of documents is in memory at a time. An error from
 // the stream stops the build and leaves the previous index in place.
 func BuildFrom(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (Stats, error) {
-	return build(ctx, dir, docs, 0, progress)
+	st, err := build(ctx, dir, docs, 0, progress)
+	return st, writeErr(err)
 }
 
 func build(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], total int, progress func(Progress)) (Stats, error) {
@@ -142,14 +145,16 @@ func compactStore(dir string) error {
 // index in place is updated incrementally; a missing one, or one of another
 // format, is built afresh with Build (Stats.Rebuilt says which).
 func Refresh(ctx context.Context, dir string, docs []corpus.Document, progress func(Progress)) (*Index, Stats, error) {
-	return refresh(ctx, dir, values(docs), len(docs), progress)
+	x, st, err := refresh(ctx, dir, values(docs), len(docs), progress)
+	return x, st, writeErr(err)
 }
 
 // RefreshFrom is Refresh for a stream of documents, such as corpus.Files
 // yields. An error from the stream stops the refresh before any document
 // is removed, and a build before the new index replaces the old.
 func RefreshFrom(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (*Index, Stats, error) {
-	return refresh(ctx, dir, docs, 0, progress)
+	x, st, err := refresh(ctx, dir, docs, 0, progress)
+	return x, st, writeErr(err)
 }
 
 func refresh(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], total int, progress func(Progress)) (*Index, Stats, error) {

@@ -97,12 +97,13 @@ type record struct {
 // Open opens the index in dir, creating an empty one when dir does not
 // exist, and first finishes or undoes what a build that died left beside
 // it. An index of an older format is reported as ErrFormat so the caller
-// can rebuild it.
+// can rebuild it; a folder it may not write to as ErrReadOnly.
 func Open(dir string) (*Index, error) {
 	if err := prepare(dir, true); err != nil {
-		return nil, err
+		return nil, writeErr(err)
 	}
-	return open(dir)
+	x, err := open(dir)
+	return x, writeErr(err)
 }
 
 // isIndex reports whether dir looks like an index this package wrote.
@@ -300,21 +301,24 @@ type Progress struct {
 // cancelled ctx) leaves an index that held documents answering as it did
 // before; an empty one may keep the documents stored until the failure.
 func (x *Index) Sync(ctx context.Context, docs []corpus.Document, progress func(Progress)) (Stats, error) {
-	return x.update(ctx, values(docs), len(docs), true, nil, progress)
+	st, err := x.update(ctx, values(docs), len(docs), true, nil, progress)
+	return st, writeErr(err)
 }
 
 // SyncFrom is Sync for a stream of documents, such as corpus.Files yields:
 // only one batch of documents is in memory at a time. An error from the
 // stream fails the update, before anything is removed.
 func (x *Index) SyncFrom(ctx context.Context, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (Stats, error) {
-	return x.update(ctx, docs, 0, true, nil, progress)
+	st, err := x.update(ctx, docs, 0, true, nil, progress)
+	return st, writeErr(err)
 }
 
 // Apply indexes docs (adding or replacing them by ID) and removes the
 // documents whose IDs are in removed. Documents whose content did not change
 // are skipped.
 func (x *Index) Apply(ctx context.Context, docs []corpus.Document, removed []string) (Stats, error) {
-	return x.update(ctx, values(docs), len(docs), false, removed, nil)
+	st, err := x.update(ctx, values(docs), len(docs), false, removed, nil)
+	return st, writeErr(err)
 }
 
 // values streams a slice of documents, dropping each from the slice as it

@@ -43,7 +43,8 @@ func lockBuild(dir string, wait time.Duration) (func(), error) {
 // dead build left beside it and, with create, makes an empty index when
 // there is none. When another process holds the lock, an index already in
 // place is opened as it is (its own lock then decides) and a missing one
-// is ErrLocked. With orCreate, an empty index is
+// is ErrLocked. When the lock cannot be made in a read-only folder, an
+// index in place is opened as it is too. With orCreate, an empty index is
 // made when there is none.
 func prepare(dir string, orCreate bool) error {
 	exists := isIndex(dir)
@@ -55,7 +56,7 @@ func prepare(dir string, orCreate bool) error {
 	}
 	unlock, err := lockBuild(dir, wait)
 	if err != nil {
-		if exists && errors.Is(err, ErrLocked) {
+		if exists && (errors.Is(err, ErrLocked) || writeErr(err) != err) {
 			return nil
 		}
 		return err

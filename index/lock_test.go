@@ -242,3 +242,31 @@ func mustRename(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestReadOnlyFolder opens and builds an index in a folder this user may
+// not write to: the error is ErrReadOnly. Root may write anywhere, so the
+// test needs another user.
+func TestReadOnlyFolder(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root may write to read-only folders")
+	}
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "idx")
+	build(t, dir, briefingDocs())
+	for _, p := range []string{filepath.Join(dir, "docs.db"), dir, parent} {
+		if err := os.Chmod(p, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Chmod(p, 0o755)
+	}
+	os.Chmod(filepath.Join(dir, "docs.db"), 0o444)
+	if _, err := index.Open(dir); !errors.Is(err, index.ErrReadOnly) {
+		t.Errorf("Open in a read-only folder: error %v, want ErrReadOnly", err)
+	}
+	if _, err := index.Build(context.Background(), dir, briefingDocs(), nil); !errors.Is(err, index.ErrReadOnly) {
+		t.Errorf("Build in a read-only folder: error %v, want ErrReadOnly", err)
+	}
+	if _, err := index.Open(filepath.Join(parent, "new")); !errors.Is(err, index.ErrReadOnly) {
+		t.Errorf("Open of a new index in a read-only folder: error %v, want ErrReadOnly", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -261,5 +262,46 @@ func TestLargeDocumentSplitsBatches(t *testing.T) {
 	}
 	if _, n, err := x.Count(); err != nil || n != 55 {
 		t.Errorf("Count() passages = %d, %v; want 55", n, err)
+	}
+}
+
+func TestWriteErr(t *testing.T) {
+	tests := []struct {
+		err      error
+		readOnly bool
+	}{
+		{&fs.PathError{Op: "open", Path: "/data/index/docs.db", Err: syscall.EROFS}, true},
+		{&fs.PathError{Op: "mkdir", Path: "/data/index.tmp-1", Err: syscall.EACCES}, true},
+		{fmt.Errorf("lock index: %w", &fs.PathError{Op: "open", Err: syscall.EPERM}), true},
+		{errNoSpace, false},
+		{ErrCorrupt, false},
+		{nil, false},
+	}
+	for _, tt := range tests {
+		got := writeErr(tt.err)
+		if errors.Is(got, ErrReadOnly) != tt.readOnly || !errors.Is(got, tt.err) {
+			t.Errorf("writeErr(%v) = %v; want ErrReadOnly %v, wrapping the error", tt.err, got, tt.readOnly)
+		}
+	}
+}
+
+// TestUpdateOnReadOnlyDisk checks that an update failing on a file system
+// that turned read-only says so.
+func TestUpdateOnReadOnlyDisk(t *testing.T) {
+	v1, v2 := versions()
+	dir := filepath.Join(t.TempDir(), "idx")
+	if _, err := Build(context.Background(), dir, v1, nil); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	x.seams.bodies = func([]byte) (int, error) {
+		return 0, &fs.PathError{Op: "write", Path: filepath.Join(dir, "bodies-1.dat"), Err: syscall.EROFS}
+	}
+	if _, err := x.Sync(context.Background(), v2, nil); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Sync on a read-only disk: error %v, want ErrReadOnly", err)
 	}
 }

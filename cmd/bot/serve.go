@@ -372,6 +372,9 @@ func explainIndexErr(err error, dir string) error {
 		return fmt.Errorf("%w; stop the other process, or point DATA_DIR (or --index) at another directory", err)
 	case errors.Is(err, index.ErrFormat):
 		return err
+	case errors.Is(err, index.ErrReadOnly):
+		// Deleting would destroy the index and not help.
+		return fmt.Errorf("%w; make %s writable, or point DATA_DIR (or --index) at a writable folder", err, dir)
 	}
 	return fmt.Errorf("%w (to start over, delete %s or run `bot index --rebuild`)", err, dir)
 }
