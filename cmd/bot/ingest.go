@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"path/filepath"
 	"time"
 
@@ -43,7 +42,8 @@ Flags:`)
 	if dir == "" {
 		return errors.New("ingest needs CORPUS_DIR: the folder the document is saved into")
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	// The hardened client: a URL, or a redirect, may point anywhere.
+	client := feed.NewClient(feed.ClientConfig{Timeout: 30 * time.Second})
 	saved, err := feed.Ingest(ctx, client, fs.Arg(0), dir)
 	if err != nil {
 		return err

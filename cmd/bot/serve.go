@@ -218,7 +218,7 @@ func runServe(ctx context.Context, args []string, env *environment, stdout io.Wr
 			Dir:       path,
 			StatePath: orDefault(env.getenv("FEED_STATE"), filepath.Join(dataDir(env), "feeds.json")),
 			Interval:  interval,
-			Client:    feed.NewClient(2 * time.Minute),
+			Client:    feed.NewClient(feed.ClientConfig{Timeout: 2 * time.Minute}),
 		}, env.logger.With("component", "feeds"))
 		if err != nil {
 			cancel()

@@ -38,7 +38,7 @@ type Config struct {
 	Dir        string        // corpus directory (CORPUS_DIR); items go under Dir/feeds/<host>/YYYY-MM/
 	StatePath  string        // JSON file remembering seen items and validators, e.g. DATA_DIR/feeds.json
 	Interval   time.Duration // time between polls; DefaultInterval when zero
-	Client     *http.Client  // http.DefaultClient when nil
+	Client     *http.Client  // NewClient's when nil: public addresses only
 	UserAgent  string        // DefaultUserAgent when empty
 	MaxBytes   int64         // cap on any response body; DefaultMaxBytes when zero
 	Timeout    time.Duration // per request; DefaultTimeout when zero
@@ -81,7 +81,7 @@ func New(cfg Config, logger *slog.Logger) (*Poller, error) {
 		cfg.Interval = DefaultInterval
 	}
 	if cfg.Client == nil {
-		cfg.Client = http.DefaultClient
+		cfg.Client = NewClient(ClientConfig{Timeout: cfg.Timeout})
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent

@@ -58,6 +58,9 @@ func (f fetcher) get(ctx context.Context, rawURL string, prev feedState) (respon
 		req.Header.Set("If-Modified-Since", prev.LastModified)
 	}
 	resp, err := f.client.Do(req)
+	if errors.Is(err, ErrForbiddenAddress) {
+		return response{}, permanent(err) // the address will not become allowed
+	}
 	if err != nil {
 		return response{}, err
 	}
