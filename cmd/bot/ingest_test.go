@@ -15,7 +15,8 @@ import (
 
 // TestIngestRefusesInternalAddresses runs `bot ingest URL` on the machine
 // itself, a cloud metadata service and a redirect to one: nothing is
-// fetched or saved.
+// fetched or saved, and the error names the refused URL without the
+// secrets in it.
 func TestIngestRefusesInternalAddresses(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -37,8 +38,8 @@ func TestIngestRefusesInternalAddresses(t *testing.T) {
 		"http://100.100.100.200/latest/meta-data/",
 	} {
 		_, err := runBot(t, map[string]string{"CORPUS_DIR": corpusDir}, "ingest", u)
-		if !errors.Is(err, feed.ErrForbiddenAddress) {
-			t.Errorf("bot ingest %s: error %v, want ErrForbiddenAddress", u, err)
+		if !errors.Is(err, feed.ErrForbiddenAddress) || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("bot ingest %s: error %v, want ErrForbiddenAddress, no secret", u, err)
 		}
 	}
 	if n := hits.Load(); n != 0 {

@@ -1,9 +1,11 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -223,4 +225,58 @@ func TestPollRefuses(t *testing.T) {
 	if files := snapshot(t, dir); len(files) != 0 {
 		t.Errorf("Poll saved %d files, want none", len(files))
 	}
+}
+
+// TestSecretsRedacted puts credentials and a token in a feed URL and
+// checks that no error, log line or saved file shows them.
+func TestSecretsRedacted(t *testing.T) {
+	const secret = "s3cr3tv4lue"
+	s := newSite(t, 0)
+	withSecrets := func(u string) string {
+		return strings.Replace(u, "http://", "http://bot:"+secret+"@", 1) + "?token=" + secret
+	}
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	check := func(what, text string) {
+		t.Helper()
+		if strings.Contains(text, secret) {
+			t.Errorf("%s shows the secret: %s", what, text)
+		}
+	}
+
+	// Refused by the default client: the error names the feed.
+	dir := t.TempDir()
+	p, err := New(Config{Feeds: []string{withSecrets(s.feedURL())}, Dir: dir, StatePath: filepath.Join(t.TempDir(), "feeds.json")}, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Poll(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "REDACTED") {
+		t.Errorf("Poll error = %v, want one naming the redacted feed", err)
+	}
+	check("Poll error", fmt.Sprint(err))
+	// Fetched: the saved file names the feed without its secrets.
+	p, err = New(Config{Feeds: []string{withSecrets(s.feedURL())}, Dir: dir, StatePath: filepath.Join(t.TempDir(), "feeds.json"), Client: s.srv.Client()}, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added, err := p.Poll(context.Background()); err != nil || len(added) != 1 {
+		t.Fatalf("Poll = %v, %v; want one file", added, err)
+	}
+	for name, text := range snapshot(t, dir) {
+		check(name, text)
+		if !strings.Contains(text, "feed: ") {
+			t.Errorf("%s does not name its feed", name)
+		}
+	}
+	check("logs", logs.String())
+	_, err = ParseFeeds("https://a.example/rss, ftp://u:" + secret + "@b.example/?t=" + secret)
+	check("ParseFeeds error", fmt.Sprint(err))
+	_, err = New(Config{Feeds: []string{"gopher://u:" + secret + "@x/"}, Dir: dir, StatePath: "x"}, nil)
+	check("New error", fmt.Sprint(err))
+	_, err = Ingest(context.Background(), nil, withSecrets(s.srv.URL+"/page"), dir)
+	if err == nil {
+		t.Fatal("Ingest from loopback with the default client succeeded")
+	}
+	check("Ingest error", err.Error())
 }

@@ -96,10 +96,10 @@ func (f fetcher) get(ctx context.Context, rawURL string, prev feedState) (respon
 func checkHTTP(rawURL string) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return fmt.Errorf("bad URL %q: %w", rawURL, err)
+		return redactErr(fmt.Errorf("bad URL %q: %w", rawURL, err))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("bad URL %q: only absolute http and https URLs are fetched", rawURL)
+		return redactErr(fmt.Errorf("bad URL %q: only absolute http and https URLs are fetched", rawURL))
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ func Ingest(ctx context.Context, client *http.Client, src, dir string) (path str
 		return path, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("ingest %s: %w", src, err)
+		return "", redactErr(fmt.Errorf("ingest %s: %w", src, err))
 	}
 	return path, nil
 }
