@@ -241,6 +241,11 @@ func (p *Poller) pollFeed(ctx context.Context, feedURL string) ([]string, error)
 			errs = append(errs, redactErr(fmt.Errorf("item %s (feed %s), skipped for good: %w", link, feedURL, err)))
 		}
 		p.st.markSeen(keys, p.cfg.Clock())
+		// Save after every item, so a poll killed half-way does not fetch
+		// again the pages it had already handled.
+		if err := p.st.save(p.cfg.StatePath); err != nil {
+			return added, errors.Join(append(errs, err)...)
+		}
 	}
 	// Keep the old validators while an item awaits a retry, or a 304 would
 	// hide it until the feed changes.
