@@ -491,13 +491,17 @@ func (x *Index) stored() (map[string]have, error) {
 }
 
 // batchPassages and batchBytes bound the documents an update holds before
-// it writes them: whichever is reached first. Bleve batches are cut at
-// twice as much, within a document if need be, which only a document far
-// larger than any real one reaches (the largest batch of the Briefing
-// Room corpus is 4,474 passages and 1.6 MB).
+// it writes them: whichever is reached first. A Bleve batch is cut at
+// twice batchPassages or at bleveBatchBytes of passage text, within a
+// document if need be: Bleve's memory grows with the text and the distinct
+// words of a batch (one of 7.9 MB and a million distinct words took the
+// process to 640 MB; cut at 2 MiB, 230 MB). Only a document far larger
+// than any real one reaches these: the largest batch of the Briefing Room
+// corpus is 4,474 passages and 1.6 MB, so its batches are as before.
 const (
-	batchPassages = 4000
-	batchBytes    = 4 << 20
+	batchPassages   = 4000
+	batchBytes      = 4 << 20
+	bleveBatchBytes = 2 << 20
 )
 
 // staged is an update written but not yet committed: the records of the
@@ -534,7 +538,7 @@ func (x *Index) stage(docs []corpus.Document, hashes []string, u *staged) error 
 	n, size := 0, 0
 	for i, d := range docs {
 		for k, p := range d.Passages {
-			if n >= 2*x.seams.flushPassages() || size >= 2*batchBytes {
+			if n >= 2*x.seams.flushPassages() || size >= bleveBatchBytes {
 				if err := x.batch(b); err != nil {
 					return fmt.Errorf("index batch: %w", err)
 				}
