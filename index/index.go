@@ -62,7 +62,8 @@ var (
 // run in parallel; updates are serialised.
 type Index struct {
 	dir    string
-	bl     bleve.Index
+	bl     bleve.Index  // replaced only by reopen, under blMu; readers hold blMu.RLock
+	blMu   sync.RWMutex // guards bl against reopen
 	db     *bolt.DB
 	bodies *bodyStore
 	an     analysis.Analyzer
@@ -223,9 +224,7 @@ func open(dir string) (*Index, error) {
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	bl, err := bleve.OpenUsing(filepath.Join(dir, "bleve"), map[string]interface{}{
-		"bolt_timeout": LockTimeout.String(),
-	})
+	bl, err := openBleve(dir)
 	if err != nil {
 		store.close()
 		db.Close()
@@ -817,7 +816,9 @@ func (x *Index) AddedSince(t time.Time) ([]Entry, error) {
 
 // Count returns the number of documents and passages in the index.
 func (x *Index) Count() (docs, passages int, err error) {
+	x.blMu.RLock()
 	n, err := x.bl.DocCount()
+	x.blMu.RUnlock()
 	if err != nil {
 		return 0, 0, err
 	}

@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/binary"
 	"fmt"
+	"path/filepath"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
@@ -33,12 +34,50 @@ func (s seams) flushPassages() int {
 	return batchPassages
 }
 
-// batch runs a Bleve batch.
+// batch runs a Bleve batch. The caller holds x.write.
+//
+// When Bleve fails to persist a batch (a full disk, a write error), it has
+// already put the batch's new segment to use, and then closes it: every
+// later search or batch of the open index panics. So after a failed batch
+// Bleve is reopened from what it last persisted, which never includes the
+// failed batch.
 func (x *Index) batch(b *bleve.Batch) error {
+	var err error
 	if x.seams.batch != nil {
-		return x.seams.batch(b)
+		err = x.seams.batch(b)
+	} else {
+		err = x.bl.Batch(b)
 	}
-	return x.bl.Batch(b)
+	if err == nil {
+		return nil
+	}
+	if rerr := x.reopen(); rerr != nil {
+		return fmt.Errorf("%w (reopening the index failed too: %v)", err, rerr)
+	}
+	return err
+}
+
+// reopen replaces the open Bleve index by one opened afresh from its files,
+// once the searches running on it are done. When that fails, searches get
+// Bleve's error for a closed index until the process restarts. The caller
+// holds x.write.
+func (x *Index) reopen() error {
+	x.blMu.Lock()
+	defer x.blMu.Unlock()
+	x.bl.Close() // it reports the failure again, or another: the files are what counts
+	bl, err := openBleve(x.dir)
+	if err != nil {
+		return err
+	}
+	x.bl = bl
+	return nil
+}
+
+// openBleve opens the Bleve index of the index in dir.
+func openBleve(dir string) (bleve.Index, error) {
+	return bleve.OpenUsing(filepath.Join(dir, "bleve"), map[string]interface{}{
+		"bolt_timeout": LockTimeout.String(),
+	})
 }
 
 // purge deletes from Bleve the passages of every pending key, those of an

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -154,6 +155,28 @@ func TestFailedUpdateAnswersAsBefore(t *testing.T) {
 		}, false},
 		{"docs.db commit fails", func(x *Index) {
 			x.seams.commit = func() error { return errNoSpace }
+		}, false},
+		{"Bleve cannot write a segment (and closes it, in use)", func(x *Index) {
+			second := nth(2)
+			store := filepath.Join(x.dir, "bleve", "store")
+			x.seams.batch = func(b *bleve.Batch) error {
+				if !second() {
+					return x.bl.Batch(b)
+				}
+				// A file where the segments go: creating one fails.
+				if err := os.Rename(store, store+".away"); err != nil {
+					return fmt.Errorf("%w: %v", errNoSpace, err)
+				}
+				defer os.Rename(store+".away", store)
+				if err := os.WriteFile(store, nil, 0o644); err != nil {
+					return err
+				}
+				defer os.Remove(store)
+				if err := x.bl.Batch(b); err == nil {
+					t.Error("a batch that cannot be persisted succeeded")
+				}
+				return errNoSpace
+			}
 		}, false},
 		{"Bleve fails from the third batch on, cleanup too", func(x *Index) {
 			calls := 0
