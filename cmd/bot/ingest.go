@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/briefbot/briefbot/corpus/feed"
@@ -38,7 +37,8 @@ func runIngest(ctx context.Context, m *Main, args []string) error {
 	if dir == "" {
 		return errors.New("ingest needs CORPUS_DIR: the folder the document is saved into")
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	// The hardened client: a URL, or a redirect, may point anywhere.
+	client := feed.NewClient(feed.ClientConfig{Timeout: 30 * time.Second})
 	saved, err := feed.Ingest(ctx, client, fs.Arg(0), dir)
 	if err != nil {
 		return err

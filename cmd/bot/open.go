@@ -172,14 +172,18 @@ func (s *syncer) rebuild(ctx context.Context, dir string) (syncResult, error) {
 	return res, err
 }
 
-// reportProblems lists the first skipped documents on w.
+// reportProblems lists the first skipped or cut documents on w.
 func reportProblems(w io.Writer, problems []corpus.Problem) {
 	for i, p := range problems {
-		if i == 10 {
-			fmt.Fprintf(w, "skipped %d more documents\n", len(problems)-10)
-			break
+		switch {
+		case i == 10:
+			fmt.Fprintf(w, "and %d more documents skipped or cut\n", len(problems)-10)
+			return
+		case p.Warning:
+			fmt.Fprintf(w, "warning: %s\n", p.String())
+		default:
+			fmt.Fprintf(w, "skipped %s\n", p.String())
 		}
-		fmt.Fprintf(w, "skipped %s\n", p.String())
 	}
 }
 

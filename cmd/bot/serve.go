@@ -186,7 +186,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			Dir:       path,
 			StatePath: cfg.FeedState,
 			Interval:  cfg.FeedInterval,
-			Client:    feed.NewClient(2 * time.Minute),
+			Client:    feed.NewClient(feed.ClientConfig{Timeout: 2 * time.Minute}),
 		}, m.logger.With("component", "feeds"))
 		if err != nil {
 			cancel()
@@ -292,9 +292,13 @@ func (m *Main) reindexer(idx *index.Index, allowEmpty bool) func(context.Context
 // errEmptyFolder stops a re-index of a corpus folder that holds no documents.
 var errEmptyFolder = errors.New("corpus folder holds no documents")
 
-// logProblems logs the skipped documents.
+// logProblems logs the skipped documents and those cut to fit the limits.
 func logProblems(logger *slog.Logger, problems []corpus.Problem) {
 	for _, p := range problems {
-		logger.Warn("skipped document", "problem", p.String())
+		msg := "skipped document"
+		if p.Warning {
+			msg = "document cut"
+		}
+		logger.Warn(msg, "problem", p.String())
 	}
 }

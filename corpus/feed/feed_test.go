@@ -683,3 +683,57 @@ func FuzzMarkdownFrontMatter(f *testing.F) {
 		}
 	})
 }
+
+// TestPollKilledHalfWay kills a poll (keeps the state file as it was)
+// while the second of three new items is being fetched; the next poll
+// fetches the items that were left, not the first one again.
+func TestPollKilledHalfWay(t *testing.T) {
+	s := newSite(t, 0, 1, 2) // written oldest first: 2, 1, 0
+	dir, state := t.TempDir(), filepath.Join(t.TempDir(), "feeds.json")
+	paths := map[int]string{
+		2: "/presidential-actions/2026/08/national-security-presidential-memorandum-nspm-17/",
+		1: "/fact-sheets/2026/08/fact-sheet-president-donald-j-trump-launches-the-golden-age-of-space-transportation/",
+		0: "/releases/2026/08/president-trump-and-republicans-deliver-for-south-carolina-families/",
+	}
+	s.pages["national-security-presidential-memorandum-nspm-17"] = func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, "testdata/pages/president-trump-and-republicans-deliver-for-south-carolina-families.html")
+	}
+	var mu sync.Mutex
+	var atKill []byte // the state file when the process died
+	killed := false
+	s.pages["fact-sheet-president-donald-j-trump-launches-the-golden-age-of-space-transportation"] = func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if !killed {
+			killed = true
+			atKill, _ = os.ReadFile(state)
+		}
+		mu.Unlock()
+		http.ServeFile(w, r, "testdata/pages/fact-sheet-president-donald-j-trump-launches-the-golden-age-of-space-transportation.html")
+	}
+	added, err := newPoller(t, s, dir, state).Poll(context.Background())
+	if err != nil || len(added) != 3 {
+		t.Fatalf("Poll = %q, %v; want 3 files", added, err)
+	}
+	// What the killed process left: the state as it was, no files after the first.
+	mu.Lock()
+	left := atKill
+	mu.Unlock()
+	if left == nil {
+		t.Fatal("no state saved before the second item: a killed poll starts over")
+	}
+	if err := os.WriteFile(state, left, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range added[1:] {
+		os.Remove(f)
+	}
+	again, err := newPoller(t, s, dir, state).Poll(context.Background())
+	if err != nil || len(again) != 2 {
+		t.Fatalf("Poll after the kill = %q, %v; want the 2 files the killed poll did not write", again, err)
+	}
+	for item, want := range map[int]int{2: 1, 1: 2, 0: 2} {
+		if got := len(s.requests(paths[item])); got != want {
+			t.Errorf("item %d page fetched %d times, want %d", item, got, want)
+		}
+	}
+}
