@@ -56,6 +56,7 @@ type Config struct {
 	MaxRetryWait    time.Duration // longest wait for one rate-limit retry or bucket reset (default 5s)
 	DedupeTTL       time.Duration // how long IDs are remembered (default and minimum 1h)
 	DedupeSize      int           // most IDs remembered (default 10000)
+	Dedupe          Deduper       // shared across replicas (see Deduper); nil = this process only
 	MaxInFlight     int           // questions answered at once; more are dropped with a warning (default 64)
 	MaxBodyBytes    int64         // HTTP interaction body limit (default 64 KiB)
 	SignatureWindow time.Duration // accepted signature timestamp skew (default 5m)
@@ -114,7 +115,7 @@ type Bot struct {
 	log    *slog.Logger
 	s      *discordgo.Session
 	pubKey ed25519.PublicKey
-	seen   *dedupe
+	seen   deliveryLog
 	selfID atomic.Pointer[string]
 
 	disconnected chan struct{} // gateway dropped; Run reconnects
@@ -148,7 +149,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 		cfg:          cfg,
 		ans:          ans,
 		log:          logger.With("platform", "discord"),
-		seen:         newDedupe(cfg.DedupeTTL, cfg.DedupeSize, cfg.Clock),
+		seen:         newDeliveryLog(cfg, logger.With("platform", "discord")),
 		disconnected: make(chan struct{}, 1),
 	}
 	if cfg.PublicKey != "" {

@@ -75,6 +75,9 @@ type Config struct {
 	DedupeWindow time.Duration
 	// DedupeMax bounds the remembered events, default 100000.
 	DedupeMax int
+	// Dedupe, when set, de-duplicates deliveries across replicas (see
+	// Deduper); this process's memory still backs it up.
+	Dedupe Deduper
 	// UserLimit is how many questions one person may ask per UserWindow,
 	// default 10; negative disables the limit.
 	UserLimit int
@@ -102,7 +105,7 @@ type Bot struct {
 	api    slackAPI
 	clock  func() time.Time
 
-	seen    *dedupe
+	seen    deliveryLog
 	limiter *userLimiter
 
 	qmu    sync.RWMutex
@@ -189,7 +192,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 		client:  client,
 		api:     client,
 		clock:   cfg.Clock,
-		seen:    newDedupe(cfg.Clock, cfg.DedupeWindow, cfg.DedupeMax),
+		seen:    newDeliveryLog(cfg, logger),
 		limiter: newUserLimiter(cfg.Clock, cfg.UserLimit, cfg.UserWindow),
 		jobs:    make(chan job, cfg.QueueSize),
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strings"
 	"time"
 
 	discordbot "github.com/briefbot/briefbot/adapters/discord"
@@ -31,6 +32,10 @@ type config struct {
 	Feeds        []string      // FEEDS
 	FeedInterval time.Duration // FEED_INTERVAL
 	FeedState    string        // FEED_STATE, default DataDir/feeds.json
+
+	// DatabaseURL (DATABASE_URL) moves the state replicas share, and the
+	// corpus of record, to PostgreSQL; "" keeps it in DataDir.
+	DatabaseURL string
 }
 
 // defaultHTTPAddr is where the HTTP listener binds when HTTP_ADDR is not set.
@@ -49,6 +54,8 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 		DataDir:   orDefault(getenv("DATA_DIR"), "data"),
 		LogLevel:  level,
 		HTTPAddr:  getenv("HTTP_ADDR"),
+
+		DatabaseURL: strings.TrimSpace(getenv("DATABASE_URL")),
 	}
 	if where != nil && where.corpus != "" {
 		cfg.CorpusDir = where.corpus
@@ -84,6 +91,9 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 		if cfg.FeedInterval, err = time.ParseDuration(v); err != nil || cfg.FeedInterval < time.Minute {
 			return nil, fmt.Errorf("FEED_INTERVAL=%q: use a duration of at least 1m, such as 15m or 1h", v)
 		}
+	}
+	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
+		return nil, errors.New("DATABASE_URL: want a PostgreSQL URL such as postgres://briefbot:PASSWORD@db:5432/briefbot")
 	}
 	if len(cfg.Feeds) > 0 && cfg.CorpusDir == "" {
 		return nil, errors.New("FEEDS needs CORPUS_DIR: feed items are saved there as files")

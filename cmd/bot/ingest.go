@@ -17,6 +17,10 @@ copied into CORPUS_DIR; a web page is fetched, its main text extracted and
 saved into CORPUS_DIR as Markdown with front matter. Then the index is
 brought up to date. While the bot runs, it indexes the new file itself.
 
+With DATABASE_URL the document goes into the shared corpus (CORPUS_DIR,
+when set, keeps a copy), and every running replica indexes it within
+seconds.
+
 Flags:`
 
 func runIngest(ctx context.Context, m *Main, args []string) error {
@@ -34,6 +38,9 @@ func runIngest(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	dir := m.cfg.CorpusDir
+	if m.cfg.DatabaseURL != "" {
+		return m.ingestShared(ctx, fs.Arg(0))
+	}
 	if dir == "" {
 		return errors.New("ingest needs CORPUS_DIR: the folder the document is saved into")
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,13 +12,21 @@ import (
 	"testing"
 
 	"github.com/briefbot/briefbot/corpus/feed"
+	"github.com/briefbot/briefbot/postgres"
+	"github.com/briefbot/briefbot/postgres/pgtest"
 )
 
 // TestIngestRefusesInternalAddresses runs `bot ingest URL` on the machine
 // itself, a cloud metadata service and a redirect to one: nothing is
 // fetched or saved, and the error names the refused URL without the
-// secrets in it.
+// secrets in it. With DATABASE_URL, nothing reaches the shared corpus
+// either.
 func TestIngestRefusesInternalAddresses(t *testing.T) {
+	t.Run("corpus folder", func(t *testing.T) { testIngestRefuses(t, "") })
+	t.Run("shared corpus", func(t *testing.T) { testIngestRefuses(t, pgtest.URL(t)) })
+}
+
+func testIngestRefuses(t *testing.T, dbURL string) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/go" {
@@ -37,7 +46,11 @@ func TestIngestRefusesInternalAddresses(t *testing.T) {
 		"http://[fd00:ec2::254]/latest/meta-data/",
 		"http://100.100.100.200/latest/meta-data/",
 	} {
-		_, err := runBot(t, map[string]string{"CORPUS_DIR": corpusDir}, "ingest", u)
+		env := map[string]string{"CORPUS_DIR": corpusDir}
+		if dbURL != "" {
+			env["DATABASE_URL"] = dbURL
+		}
+		_, err := runBot(t, env, "ingest", u)
 		if !errors.Is(err, feed.ErrForbiddenAddress) || strings.Contains(err.Error(), "s3cr3t") {
 			t.Errorf("bot ingest %s: error %v, want ErrForbiddenAddress, no secret", u, err)
 		}
@@ -47,5 +60,16 @@ func TestIngestRefusesInternalAddresses(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(corpusDir); len(entries) != 0 {
 		t.Errorf("bot ingest saved %d entries, want none", len(entries))
+	}
+	if dbURL == "" {
+		return
+	}
+	db, err := postgres.Open(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, n, err := db.Corpus().Last(context.Background()); err != nil || n != 0 {
+		t.Errorf("shared corpus holds %d documents (%v), want none", n, err)
 	}
 }

@@ -99,6 +99,9 @@ type openOptions struct {
 // Progress, shown only when indexing takes a while, goes to stderr; the
 // skipped documents of the files that changed go to stderr or the log.
 func (m *Main) openIndex(ctx context.Context, o openOptions) (*index.Index, syncResult, error) {
+	if m.cfg.DatabaseURL != "" {
+		return m.openFromShared(ctx, o)
+	}
 	dir := m.cfg.IndexDir
 	progress := &progress{w: m.stderr}
 	s := &syncer{root: m.cfg.CorpusDir, full: o.refresh, allowEmpty: o.allowEmpty, progress: progress}

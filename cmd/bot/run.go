@@ -79,8 +79,9 @@ Commands:
 Run "bot COMMAND --help" for a command's flags. Configuration comes from the
 environment and a .env file in the working directory (see .env.example):
 CORPUS_DIR (default: the bundled sample corpus), DATA_DIR (default: ./data),
-LOG_LEVEL (debug, info, warn, error; default info), and the Slack, Discord,
-digest and feed variables.
+LOG_LEVEL (debug, info, warn, error; default info), the Slack, Discord,
+digest and feed variables, and DATABASE_URL for several replicas sharing
+their state in PostgreSQL (docs/deploy.md).
 `)
 	return b.String()
 }

@@ -34,11 +34,12 @@ const (
 	DefaultUserAgent  = "briefbot/1.0 (+https://github.com/briefbot/briefbot)"
 )
 
-// Config configures a Poller. Only Dir and StatePath are required.
+// Config configures a Poller. Only Dir and StatePath (or State) are required.
 type Config struct {
 	Feeds      []string      // RSS or Atom URLs (see ParseFeeds)
 	Dir        string        // corpus directory (CORPUS_DIR); items go under Dir/feeds/<host>/YYYY-MM/
 	StatePath  string        // JSON file remembering seen items and validators, e.g. DATA_DIR/feeds.json
+	State      StateStore    // when set, keeps that state instead of StatePath (shared by replicas)
 	Interval   time.Duration // time between polls; DefaultInterval when zero
 	Client     *http.Client  // NewClient's when nil: public addresses only
 	UserAgent  string        // DefaultUserAgent when empty
@@ -71,7 +72,7 @@ func New(cfg Config, logger *slog.Logger) (*Poller, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("feed: corpus directory (Dir) is required")
 	}
-	if cfg.StatePath == "" {
+	if cfg.StatePath == "" && cfg.State == nil {
 		return nil, errors.New("feed: state file path (StatePath) is required")
 	}
 	for _, f := range cfg.Feeds {
@@ -103,9 +104,12 @@ func New(cfg Config, logger *slog.Logger) (*Poller, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	st, err := loadState(cfg.StatePath)
-	if err != nil {
-		return nil, err
+	var st *state // from State before the first poll
+	if cfg.State == nil {
+		var err error
+		if st, err = loadState(cfg.StatePath); err != nil {
+			return nil, err
+		}
 	}
 	return &Poller{
 		cfg:     cfg,
@@ -150,6 +154,9 @@ func (p *Poller) Run(ctx context.Context) error {
 func (p *Poller) Poll(ctx context.Context) (added []string, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ensureState(ctx); err != nil {
+		return nil, err
+	}
 	var errs []error
 	for _, f := range p.cfg.Feeds {
 		if ctx.Err() != nil {
@@ -179,7 +186,7 @@ func (p *Poller) Poll(ctx context.Context) (added []string, err error) {
 		if ferr != nil {
 			errs = append(errs, ferr)
 		}
-		if serr := p.st.save(p.cfg.StatePath); serr != nil {
+		if serr := p.saveState(ctx); serr != nil {
 			errs = append(errs, serr)
 		}
 	}
@@ -243,7 +250,7 @@ func (p *Poller) pollFeed(ctx context.Context, feedURL string) ([]string, error)
 		p.st.markSeen(keys, p.cfg.Clock())
 		// Save after every item, so a poll killed half-way does not fetch
 		// again the pages it had already handled.
-		if err := p.st.save(p.cfg.StatePath); err != nil {
+		if err := p.saveState(ctx); err != nil {
 			return added, errors.Join(append(errs, err)...)
 		}
 	}
