@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/redact"
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 )
@@ -147,7 +148,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	b := &Bot{
 		cfg:          cfg,
 		ans:          ans,
-		log:          logger.With("platform", "discord"),
+		log:          slog.New(redact.Handler(logger.With("platform", "discord").Handler(), scrub)),
 		seen:         newDedupe(cfg.DedupeTTL, cfg.DedupeSize, cfg.Clock),
 		disconnected: make(chan struct{}, 1),
 	}
@@ -160,7 +161,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	}
 	tr, err := newAPITransport(cfg.APIURL, cfg.MaxRetryWait, nil)
 	if err != nil {
-		return nil, fmt.Errorf("discord: %w", err)
+		return nil, fmt.Errorf("discord: %w", scrubErr(err))
 	}
 
 	token := ""
@@ -214,7 +215,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("discord: open gateway: %w", redact(err))
+		return fmt.Errorf("discord: open gateway: %w", scrubErr(err))
 	}
 	b.log.Info("gateway connected")
 	delay := b.cfg.ReconnectDelay
@@ -241,7 +242,7 @@ func (b *Bot) Run(ctx context.Context) error {
 				delay = b.cfg.ReconnectDelay
 				break
 			}
-			b.log.Warn("gateway reconnect failed", "err", redact(err))
+			b.log.Warn("gateway reconnect failed", "err", scrubErr(err))
 			delay = min(delay*2, maxReconnectDelay)
 		}
 	}
@@ -252,7 +253,7 @@ func (b *Bot) shutdown() {
 	b.log.Info("shutting down; finishing in-flight answers")
 	b.drain()
 	if err := b.s.Close(); err != nil {
-		b.log.Warn("close gateway", "err", redact(err))
+		b.log.Warn("close gateway", "err", scrubErr(err))
 	}
 }
 
@@ -346,7 +347,7 @@ func (b *Bot) rest(ctx context.Context, call func(opts ...discordgo.RequestOptio
 		err := call(discordgo.WithContext(ctx))
 		var rl *discordgo.RateLimitError
 		if !errors.As(err, &rl) {
-			return redact(err)
+			return scrubErr(err)
 		}
 		if attempt >= b.cfg.MaxRetries {
 			return fmt.Errorf("rate limited after %d attempts", attempt+1)
@@ -366,28 +367,16 @@ func (b *Bot) rest(ctx context.Context, call func(opts ...discordgo.RequestOptio
 // tokenInPath matches the secret part of interaction and webhook URLs.
 var tokenInPath = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[^/\s"?]+`)
 
-// redact removes interaction and webhook tokens from an error's text
-// (discordgo and net/http put request URLs in errors). The bot token is
-// sent in a header and never appears in URLs.
-func redact(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	clean := tokenInPath.ReplaceAllString(msg, "${1}[redacted]")
-	if clean == msg {
-		return err
-	}
-	return &redactedError{msg: clean, err: err}
+// scrub removes interaction and webhook tokens from text (discordgo and
+// net/http put request URLs in errors), and the user information and query
+// values of any URL (redact.URLs). The bot token is sent in a header and
+// never appears in URLs.
+func scrub(s string) string {
+	return redact.URLs(tokenInPath.ReplaceAllString(s, "${1}[redacted]"))
 }
 
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+// scrubErr is err with its text scrubbed; errors.Is and As still work.
+func scrubErr(err error) error { return redact.Err(err, scrub) }
 
 func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	if r.User != nil {

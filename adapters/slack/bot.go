@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // answerer is the answer engine as this package uses it.
@@ -141,7 +142,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	}
 	u, err := url.Parse(cfg.APIURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("slack: API URL %q is not an http(s) URL", cfg.APIURL)
+		return nil, fmt.Errorf("slack: API URL %q is not an http(s) URL", redact.URLs(cfg.APIURL))
 	}
 	if !strings.HasSuffix(cfg.APIURL, "/") {
 		cfg.APIURL += "/"
@@ -172,7 +173,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	logger = logger.With("platform", "slack")
 
 	// Everything this adapter and slack-go log passes the redactor.
-	logger = slog.New(redacting{logger.Handler()})
+	logger = slog.New(redact.Handler(logger.Handler(), redactString))
 	opts := []slack.Option{
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionHTTPClient(cfg.HTTPClient),
@@ -219,7 +220,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("slack auth.test: %w", err)
+		return fmt.Errorf("slack auth.test: %w", redact.Err(err, redactString))
 	}
 	b.self.Store(&identity{userID: who.UserID, botID: who.BotID})
 	b.log.Info("slack connected", "team", who.Team, "bot_user", who.UserID, "socket_mode", b.cfg.AppToken != "")

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // PostDigest posts d to the channel with the given ID (without the
@@ -21,7 +22,7 @@ func (b *Bot) PostDigest(ctx context.Context, channelID string, d answer.Digest)
 		return errors.New("slack: post digest: no channel")
 	}
 	if err := b.post(ctx, target{channel: channelID}, renderDigest(d)); err != nil {
-		return fmt.Errorf("slack: post digest to %s: %w", channelID, err)
+		return fmt.Errorf("slack: post digest to %s: %w", channelID, redact.Err(err, redactString))
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/briefbot/briefbot/redact"
 )
 
 // runSocketMode reads events over Socket Mode until ctx is done. slack-go
@@ -36,7 +38,7 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return fmt.Errorf("slack socket mode: %w", err)
+	return fmt.Errorf("slack socket mode: %w", redact.Err(err, redactString))
 }
 
 // handleSocketEvent acknowledges every envelope first, then routes it.

@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strings"
 	"time"
 
 	discordbot "github.com/briefbot/briefbot/adapters/discord"
 	slackbot "github.com/briefbot/briefbot/adapters/slack"
 	"github.com/briefbot/briefbot/corpus/feed"
 	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // config is the bot's configuration, read from the environment (and .env)
@@ -77,7 +79,7 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 		return nil, err
 	}
 	if cfg.Feeds, err = feed.ParseFeeds(getenv("FEEDS")); err != nil {
-		return nil, err
+		return nil, redact.Err(err, nil)
 	}
 	cfg.FeedInterval = feed.DefaultInterval
 	if v := getenv("FEED_INTERVAL"); v != "" {
@@ -116,6 +118,16 @@ func logLevel(s string) (slog.Level, error) {
 		return 0, fmt.Errorf("LOG_LEVEL=%q: use debug, info, warn or error", s)
 	}
 	return l, nil
+}
+
+// shownURL is how an error message may show a URL setting's value: " %q"
+// with its user information and query values masked, or "" when the value
+// is not a URL at all (it could be "user:password@host").
+func shownURL(v string) string {
+	if !strings.Contains(v, "://") {
+		return ""
+	}
+	return fmt.Sprintf(" %q", redact.URLs(v))
 }
 
 func orDefault(v, def string) string {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // source is a corpus found on disk (or the bundled sample) but not read:
@@ -179,7 +180,7 @@ func reportProblems(w io.Writer, problems []corpus.Problem) {
 			fmt.Fprintf(w, "skipped %d more documents\n", len(problems)-10)
 			break
 		}
-		fmt.Fprintf(w, "skipped %s\n", p.String())
+		fmt.Fprintf(w, "skipped %s\n", redact.URLs(p.String()))
 	}
 }
 

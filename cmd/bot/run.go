@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/briefbot/briefbot/redact"
 )
 
 // usageError is a mistake in the command line; main exits 2 for it. An
@@ -104,7 +106,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			if errors.Is(err, errHelp) {
 				return nil
 			}
-			return err
+			// Settings such as FEEDS or DISCORD_API_URL may hold a password
+			// or a token; no message shows them.
+			return redact.Err(err, nil)
 		}
 	}
 	fmt.Fprint(stderr, usage())
@@ -166,7 +170,9 @@ func (m *Main) configure(where *locations) error {
 		return err
 	}
 	m.cfg = cfg
-	m.logger = slog.New(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// Every log line, the adapters', the digest's and the feeds' included,
+	// passes the redactor: URLs lose their user information and query values.
+	m.logger = slog.New(redact.Handler(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}), nil))
 	return nil
 }
 
