@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -435,4 +436,102 @@ func TestDedupeWindowAndBound(t *testing.T) {
 	if !d.first("", "") {
 		t.Error("empty keys count as seen")
 	}
+}
+
+// TestSlashCommandsWithoutTriggerID: commands that carry no trigger_id are
+// each answered once; they used to share one key, so only the first was.
+func TestSlashCommandsWithoutTriggerID(t *testing.T) {
+	t.Run("socket mode", func(t *testing.T) {
+		f := newFakeSlack(t)
+		ready := make(chan struct{})
+		slash := func(envelope, text, response string) map[string]any {
+			return map[string]any{"type": "slash_commands", "envelope_id": envelope, "payload": map[string]any{
+				"command": "/brief", "text": text, "user_id": "U3", "channel_id": "C2", "team_id": "T1",
+				"response_url": f.srv.URL + "/response/" + response,
+			}}
+		}
+		f.script = func(c *wsConn, n int) {
+			for _, m := range []map[string]any{slash("env-a", "troops?", "a"), slash("env-b", "troops?", "b"), slash("env-a", "troops?", "a")} {
+				c.send(m)
+				c.waitAck(m["envelope_id"].(string))
+			}
+			close(ready)
+		}
+		ans := &fakeAnswerer{}
+		_, stop := startBot(t, f, Config{AppToken: "xapp-test"}, ans)
+		waitClosed(t, ready)
+		stop()
+		var paths []string
+		for _, p := range f.recorded("response") {
+			paths = append(paths, p.Path)
+		}
+		if strings.Join(sortedCopy(paths), " ") != "/response/a /response/b" {
+			t.Errorf("replies to %q, want one to each of /response/a and /response/b", paths)
+		}
+	})
+	t.Run("HTTP", func(t *testing.T) {
+		const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+		f := newFakeSlack(t)
+		b, stop := startBot(t, f, Config{SigningSecret: secret}, &fakeAnswerer{})
+		mux := http.NewServeMux()
+		b.Register(mux)
+		hs := httptest.NewServer(mux)
+		defer hs.Close()
+		now := time.Now()
+		post := func(text, response string, ts time.Time) {
+			t.Helper()
+			body := url.Values{"command": {"/brief"}, "text": {text}, "user_id": {"U2"}, "channel_id": {"C2"}, "team_id": {"T1"},
+				"response_url": {f.srv.URL + "/response/" + response}}.Encode()
+			req, _ := http.NewRequest(http.MethodPost, hs.URL+"/slack/commands", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			sign(req, secret, []byte(body), ts)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("POST /slack/commands = %d", resp.StatusCode)
+			}
+		}
+		post("troops?", "one", now)
+		post("troops?", "one", now) // Slack's retry: the same signed request
+		post("troops?", "two", now) // another person's command in the same second
+		post("troops?", "three", now.Add(time.Second))
+		stop()
+		var paths []string
+		for _, p := range f.recorded("response") {
+			paths = append(paths, p.Path)
+		}
+		if strings.Join(sortedCopy(paths), " ") != "/response/one /response/three /response/two" {
+			t.Errorf("replies to %q, want one to each of /response/one, /two and /three", paths)
+		}
+	})
+}
+
+func TestDedupeKey(t *testing.T) {
+	tests := []struct {
+		kind string
+		ids  []string
+		want string
+	}{
+		{"trigger", []string{"123.456"}, "trigger:123.456"},
+		{"trigger", []string{""}, ""},
+		{"msg", []string{"C1", "1.0"}, "msg:C1:1.0"},
+		{"msg", []string{"C1", ""}, ""},
+	}
+	for _, tt := range tests {
+		if got := dedupeKey(tt.kind, tt.ids...); got != tt.want {
+			t.Errorf("dedupeKey(%q, %q) = %q, want %q", tt.kind, tt.ids, got, tt.want)
+		}
+	}
+	if requestKey("1", []byte("a")) == requestKey("1", []byte("b")) || requestKey("1", []byte("a")) == requestKey("2", []byte("a")) {
+		t.Error("requestKey ignores the timestamp or the body")
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	slices.Sort(out)
+	return out
 }

@@ -44,7 +44,7 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 		if e.BotID != "" || e.User == "" || b.isSelf(e.User, e.BotID) || e.Edited != nil {
 			return
 		}
-		if !b.seen.first("event:"+cb.EventID, "msg:"+e.Channel+":"+e.TimeStamp) {
+		if !b.seen.first(dedupeKey("event", cb.EventID), dedupeKey("msg", e.Channel, e.TimeStamp)) {
 			b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
 			return
 		}
@@ -59,7 +59,7 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 			e.User == "" || b.isSelf(e.User, e.BotID) {
 			return
 		}
-		if !b.seen.first("event:"+cb.EventID, "msg:"+e.Channel+":"+e.TimeStamp) {
+		if !b.seen.first(dedupeKey("event", cb.EventID), dedupeKey("msg", e.Channel, e.TimeStamp)) {
 			b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
 			return
 		}
@@ -67,9 +67,11 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 	}
 }
 
-// handleSlashCommand routes /brief. It must not block.
-func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) {
-	if !b.seen.first("trigger:" + cmd.TriggerID) {
+// handleSlashCommand routes /brief. It must not block. delivery identifies
+// this delivery of the command (see deliveryKey): a command has no ID of
+// its own, and its trigger_id may be missing.
+func (b *Bot) handleSlashCommand(cmd slack.SlashCommand, delivery string) {
+	if !b.seen.first(dedupeKey("trigger", cmd.TriggerID), delivery) {
 		b.log.Debug("duplicate slash command ignored")
 		return
 	}
@@ -102,7 +104,7 @@ func (b *Bot) handleInteraction(cb slack.InteractionCallback) {
 		if a.ActionID != actionShare {
 			continue
 		}
-		if !b.seen.first("trigger:"+cb.TriggerID, "action:"+cb.User.ID+":"+a.ActionTs) {
+		if !b.seen.first(dedupeKey("trigger", cb.TriggerID), dedupeKey("action", cb.User.ID, a.ActionTs)) {
 			b.log.Debug("duplicate button click ignored")
 			return
 		}

@@ -80,7 +80,12 @@ func (b *Bot) handleSocketEvent(ctx context.Context, smc *socketmode.Client, evt
 		}
 	case socketmode.EventTypeSlashCommand:
 		if cmd, ok := evt.Data.(slack.SlashCommand); ok {
-			b.handleSlashCommand(cmd)
+			delivery := ""
+			if evt.Request != nil {
+				// The same envelope delivered again is ignored.
+				delivery = dedupeKey("envelope", evt.Request.EnvelopeID)
+			}
+			b.handleSlashCommand(cmd, delivery)
 		}
 	case socketmode.EventTypeInteractive:
 		if cb, ok := evt.Data.(slack.InteractionCallback); ok {
