@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -534,4 +535,53 @@ func sortedCopy(s []string) []string {
 	out := append([]string(nil), s...)
 	slices.Sort(out)
 	return out
+}
+
+// TestRunAgainAfterFailure: Run that cannot reach Slack returns an error
+// and may be called again; a question that arrived meanwhile (over HTTP)
+// is answered once it succeeds.
+func TestRunAgainAfterFailure(t *testing.T) {
+	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+	f := newFakeSlack(t)
+	f.authFailures = 1
+	b, err := New(Config{BotToken: "xoxb-test", SigningSecret: secret, APIURL: f.srv.URL + "/api/"}, &fakeAnswerer{}, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Run(t.Context()); err == nil {
+		t.Fatal("Run with auth.test failing = nil, want an error")
+	}
+	if b.Stats().Up {
+		t.Error("Stats().Up after a failed Run")
+	}
+
+	mux := http.NewServeMux()
+	b.Register(mux)
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+	body, _ := json.Marshal(eventsEnvelope("", 0, "EvR1", mentionEvent("U1", "<@UBOT> troops?", "7.0"))["payload"])
+	req, _ := http.NewRequest(http.MethodPost, hs.URL+"/slack/events", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	sign(req, secret, body, time.Now())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	for deadline := time.Now().Add(10 * time.Second); len(f.recorded("chat.postMessage")) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the question was not answered after the second Run")
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("second Run = %v, want nil after cancel", err)
+	}
+	if st := b.Stats(); st.Answered != 1 {
+		t.Errorf("Stats = %+v, want one answer", st)
+	}
 }

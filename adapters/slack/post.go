@@ -27,10 +27,18 @@ func (b *Bot) PostDigest(ctx context.Context, channelID string, d answer.Digest)
 	return nil
 }
 
-// reply posts m to t and logs a failure: replies are where errors end.
-func (b *Bot) reply(ctx context.Context, t target, m message) {
+// reply posts m to t and counts it as kind; a failure is where errors end:
+// logged at warn and counted as dropped.
+func (b *Bot) reply(ctx context.Context, t target, m message, kind replyKind) {
 	if err := b.post(ctx, t, m); err != nil {
-		b.log.Error("reply failed", "channel", t.channel, "err", err)
+		b.drop(kind, "post failed", "channel", t.channel, "err", err)
+		return
+	}
+	switch kind {
+	case replyAnswer:
+		b.answered.Add(1)
+	case replyBusy:
+		b.busy.Add(1)
 	}
 }
 
