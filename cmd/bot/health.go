@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -12,8 +16,10 @@ const healthUsage = `Usage: bot health [--url URL]
 
 Asks a running bot serve whether it is up: GET /healthz on HTTP_ADDR
 (default :8080; a host of 0.0.0.0, :: or none means this machine).
-Exits 0 when it answers 200, 1 otherwise. The Docker image's HEALTHCHECK
-runs it: the image has no shell or curl.
+Exits 0 when it answers 200, 1 otherwise, and prints "ok", or "degraded"
+with each platform that is not up (starting, or retrying after a failure:
+serve keeps the other platforms running meanwhile). The Docker image's
+HEALTHCHECK runs it: the image has no shell or curl.
 
 Flags:`
 
@@ -40,11 +46,29 @@ func runHealth(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("unhealthy: %w", err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("unhealthy: %s answered %s", *url, resp.Status)
 	}
-	fmt.Fprintln(m.stdout, "ok")
+	var report healthReport
+	if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&report) != nil || report.Status == "" {
+		report.Status = "ok" // an older bot answers a plain "ok"
+	}
+	fmt.Fprintln(m.stdout, report.Status)
+	for _, name := range slices.Sorted(maps.Keys(report.Platforms)) {
+		h := report.Platforms[name]
+		if h.State == "up" {
+			continue
+		}
+		line := fmt.Sprintf("  %s: %s", name, h.State)
+		if h.Failures > 0 {
+			line += fmt.Sprintf(", %d failures, last: %s", h.Failures, h.LastError)
+		}
+		if h.RetryAt != nil {
+			line += ", next try at " + h.RetryAt.Format(time.RFC3339)
+		}
+		fmt.Fprintln(m.stdout, line)
+	}
 	return nil
 }
 

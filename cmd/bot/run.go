@@ -34,6 +34,8 @@ type Main struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time // the clock: relative periods such as digest --since 24h
+	// restart is how serve waits before starting a failed platform again.
+	restart backoff
 
 	cfg    *config      // set by configure
 	logger *slog.Logger // set by configure
@@ -90,7 +92,8 @@ digest and feed variables.
 // run is main without the process: tests call it with their own arguments,
 // environment and outputs.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	m := &Main{getenv: withDotEnv(getenv), stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	m := &Main{getenv: withDotEnv(getenv), stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now,
+		restart: backoff{First: defaultFirstRetry, Max: defaultMaxRetry}}
 	name := "chat"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]

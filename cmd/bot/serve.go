@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -30,9 +30,12 @@ the answers in flight, then exit):
   Discord  DISCORD_BOT_TOKEN + DISCORD_APP_ID (gateway) and/or
            DISCORD_PUBLIC_KEY (HTTP interactions, on HTTP_ADDR)
 Also posts the daily digest (DIGEST_*), polls FEEDS into CORPUS_DIR, and
-re-indexes CORPUS_DIR when files in it change (it may start empty). With
-HTTP_ADDR in use, GET /healthz answers 200 once the index is open (bot
-health asks it). See .env.example.
+re-indexes CORPUS_DIR when files in it change (it may start empty). A
+platform that fails (Discord's gateway unreachable, say) is started again
+after 5 s, 10 s, 20 s ... at most every 5 minutes, while the others keep
+running. With HTTP_ADDR in use, GET /healthz answers 200 once the index is
+open, with each platform's state and reply counts as JSON (bot health asks
+it). See .env.example.
 
 Flags:`
 
@@ -173,11 +176,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			}
 		})
 	}
-	if p.slack != nil {
-		start("slack", p.slack.Run)
-	}
-	if p.discord != nil {
-		start("discord", p.discord.Run)
+	sups := m.supervisors(p)
+	for _, s := range sups {
+		start(s.name, s.Run)
 	}
 	start("digest", sched.Run)
 	if len(cfg.Feeds) > 0 {
@@ -203,7 +204,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	serveHTTP := p.http || cfg.HTTPAddr != ""
 	if serveHTTP {
-		srv, err := listen(cfg.listenAddr(), p, m.logger)
+		srv, err := listen(cfg.listenAddr(), p, sups, m.logger)
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -229,6 +230,49 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	return firstErr
 }
 
+// supervisors wrap the configured platforms so that a failing one is
+// restarted with a backoff instead of stopping serve.
+func (m *Main) supervisors(p *platforms) []*supervisor {
+	var sups []*supervisor
+	add := func(name string, run func(context.Context) error, stats func() platformStats) {
+		sups = append(sups, &supervisor{name: name, run: run, stats: stats, log: m.logger, now: m.now, backoff: m.restart})
+	}
+	if p.slack != nil {
+		add("slack", p.slack.Run, func() platformStats {
+			st := p.slack.Stats()
+			return platformStats{Up: st.Up, Answered: st.Answered, Busy: st.Busy, Dropped: st.Dropped}
+		})
+	}
+	if p.discord != nil {
+		add("discord", p.discord.Run, func() platformStats {
+			st := p.discord.Stats()
+			return platformStats{Up: st.Up, Answered: st.Answered, Busy: st.Busy, Dropped: st.Dropped}
+		})
+	}
+	return sups
+}
+
+// healthReport is the body of GET /healthz. The status code is 200 while
+// serve runs, even when a platform is down: restarting the process would
+// not bring Discord back and would stop the platforms that work.
+type healthReport struct {
+	// Status is "ok" when every platform is up, else "degraded".
+	Status    string                    `json:"status"`
+	Platforms map[string]platformHealth `json:"platforms"`
+}
+
+func healthOf(sups []*supervisor) healthReport {
+	r := healthReport{Status: "ok", Platforms: make(map[string]platformHealth)}
+	for _, s := range sups {
+		h := s.health()
+		r.Platforms[s.name] = h
+		if h.State != "up" {
+			r.Status = "degraded"
+		}
+	}
+	return r
+}
+
 // httpServer is an http.Server with its listener already bound, so a busy
 // port is reported before serving starts.
 type httpServer struct {
@@ -243,10 +287,12 @@ func (s *httpServer) serve() error {
 	return nil
 }
 
-func listen(addr string, p *platforms, logger *slog.Logger) (*httpServer, error) {
+func listen(addr string, p *platforms, sups []*supervisor, logger *slog.Logger) (*httpServer, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "ok\n")
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_ = json.NewEncoder(w).Encode(healthOf(sups))
 	})
 	if p.slack != nil {
 		p.slack.Register(mux)
