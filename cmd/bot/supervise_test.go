@@ -228,18 +228,20 @@ func TestSupervisorBacksOff(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Go(func() { failing.Run(ctx) })
 	wg.Go(func() { working.Run(ctx) })
+	var r healthReport
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		mu.Lock()
 		n := len(starts)
 		mu.Unlock()
-		if n >= 6 {
+		// Between a start and its failure the state is "starting".
+		r = healthOf([]*supervisor{failing, working})
+		if n >= 6 && r.Platforms["discord"].State == "retrying" && r.Platforms["slack"].State == "up" {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d starts in 10 s", n)
+			t.Fatalf("%d starts in 10 s; health %+v", n, r)
 		}
 	}
-	r := healthOf([]*supervisor{failing, working})
 	cancel()
 	wg.Wait()
 
