@@ -29,13 +29,20 @@ var urlText = regexp.MustCompile("(?i)\\b[a-z][a-z0-9+.-]*://[^\\s\"'<>`]+")
 //	feed https://bot:s3cret@feeds.example/rss?token=abc&page=2: timeout
 //	feed https://REDACTED@feeds.example/rss?token=REDACTED&page=REDACTED: timeout
 //
-// A value without a scheme ("user:pw@host") is not recognised as a URL.
+// A "user:password@" without a scheme before it (a mistyped setting such
+// as "bot:s3cret@feeds.example/rss") is masked too.
 func URLs(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
+	if strings.Contains(s, "://") {
+		s = urlText.ReplaceAllStringFunc(s, oneURL)
 	}
-	return urlText.ReplaceAllStringFunc(s, oneURL)
+	if strings.Contains(s, "@") {
+		s = credText.ReplaceAllString(s, Mask+"@")
+	}
+	return s
 }
+
+// credText finds "user:password@" outside URLs with a scheme.
+var credText = regexp.MustCompile("[^\\s\"'<>`@/:]+:[^\\s\"'<>`@/]*@")
 
 // oneURL redacts one URL. Punctuation at its end belongs to the sentence
 // around it ("feed https://x/rss?token=abc: timeout").

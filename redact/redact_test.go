@@ -28,6 +28,9 @@ func TestURLs(t *testing.T) {
 			`DISCORD_API_URL "https://REDACTED@proxy.example/api": no user info allowed`},
 		{"(see https://x.example/?t=1).", "(see https://x.example/?t=REDACTED)."},
 		{"no URL here, only text: a=b?c", "no URL here, only text: a=b?c"},
+		{`FEEDS entry 1: bad URL "reader:pw@feeds.example/rss": first path segment in URL cannot contain colon`,
+			`FEEDS entry 1: bad URL "REDACTED@feeds.example/rss": first path segment in URL cannot contain colon`},
+		{"dial tcp [::1]:8080: refused; mail bob@example.org at 12:30", "dial tcp [::1]:8080: refused; mail bob@example.org at 12:30"},
 		{"", ""},
 	}
 	for _, tt := range tests {
@@ -50,6 +53,9 @@ func FuzzURLs(f *testing.F) {
 		const secret = "s3cr3tv4lue"
 		if out := URLs(s + " https://h.example/?token=" + secret); strings.Contains(out, secret) {
 			t.Errorf("URLs(%q + a token URL) = %q, keeps the token", s, out)
+		}
+		if out := URLs(s + " bot:" + secret + "@h.example/rss"); strings.Contains(out, secret) {
+			t.Errorf("URLs(%q + user:password@host) = %q, keeps the password", s, out)
 		}
 	})
 }

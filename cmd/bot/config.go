@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
-	"strings"
 	"time"
 
 	discordbot "github.com/briefbot/briefbot/adapters/discord"
@@ -121,14 +120,8 @@ func logLevel(s string) (slog.Level, error) {
 }
 
 // shownURL is how an error message may show a URL setting's value: " %q"
-// with its user information and query values masked, or "" when the value
-// is not a URL at all (it could be "user:password@host").
-func shownURL(v string) string {
-	if !strings.Contains(v, "://") {
-		return ""
-	}
-	return fmt.Sprintf(" %q", redact.URLs(v))
-}
+// with its user information and query values masked.
+func shownURL(v string) string { return fmt.Sprintf(" %q", redact.URLs(v)) }
 
 func orDefault(v, def string) string {
 	if v == "" {

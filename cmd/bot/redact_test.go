@@ -23,6 +23,7 @@ func TestSecretsInSettingsRedacted(t *testing.T) {
 		{"discord api url with token", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_API_URL": "https://proxy.example/api?token=" + secret}, []string{"serve"}, "DISCORD_API_URL"},
 		{"discord api url without scheme", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_API_URL": "admin:" + secret + "@proxy.example"}, []string{"serve"}, "DISCORD_API_URL"},
 		{"feeds", map[string]string{"FEEDS": "https://ok.example/rss, ftp://reader:" + secret + "@feeds.example/rss?token=" + secret}, []string{"serve"}, "FEEDS"},
+		{"feeds without scheme", map[string]string{"FEEDS": "reader:" + secret + "@feeds.example/rss"}, []string{"serve"}, "FEEDS"},
 		{"health url", map[string]string{}, []string{"health", "--url", "http://admin:" + secret + "@127.0.0.1:1/healthz?token=" + secret}, "unhealthy"},
 	}
 	for _, tt := range tests {
