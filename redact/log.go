@@ -7,12 +7,12 @@ import (
 )
 
 // Handler returns a slog.Handler that passes the message and every
-// attribute value of each record through scrub (URLs when scrub is nil)
+// attribute value of each record through scrub (Text when scrub is nil)
 // before h sees it. Errors and other values are logged as their scrubbed
 // text; attributes given to WithAttrs are scrubbed once, there.
 func Handler(h slog.Handler, scrub func(string) string) slog.Handler {
 	if scrub == nil {
-		scrub = URLs
+		scrub = Text
 	}
 	return &handler{h: h, scrub: scrub}
 }
@@ -66,7 +66,7 @@ func (r *handler) attr(a slog.Attr) slog.Attr {
 	return slog.Attr{Key: a.Key, Value: v}
 }
 
-// Err returns err with its message passed through scrub (URLs when scrub
+// Err returns err with its message passed through scrub (Text when scrub
 // is nil), or err itself when scrubbing changes nothing. errors.Is and
 // errors.As still see err and what it wraps.
 func Err(err error, scrub func(string) string) error {
@@ -74,7 +74,7 @@ func Err(err error, scrub func(string) string) error {
 		return nil
 	}
 	if scrub == nil {
-		scrub = URLs
+		scrub = Text
 	}
 	msg := err.Error()
 	clean := scrub(msg)

@@ -1,11 +1,8 @@
-// Package redact removes secrets from the text people read: error
-// messages, warnings and logs. Settings that are not secrets themselves
-// carry them inside URLs, in the user information
-// (https://user:password@host) and in query values (?token=...), as in
-// FEEDS, DISCORD_API_URL or SLACK_API_URL.
-//
-// It imports nothing of the project, so every package may use it without
-// bending the dependency direction: cmd/bot, the adapters, and corpus/feed.
+// Package redact removes secrets from text that people read: messages,
+// warnings and logs. URLs carry them in their user information
+// (https://user:password@host) and their query ("?token=..."), as in
+// FEEDS or DISCORD_API_URL. It depends on nothing of the project, so every
+// package, adapters included, may use it.
 package redact
 
 import (
@@ -13,41 +10,32 @@ import (
 	"strings"
 )
 
-// Mask stands in for a removed secret.
+// Mask is what stands in for a removed secret.
 const Mask = "REDACTED"
 
 // urlText finds URLs in text: a scheme, "://", and everything up to white
-// space, a quote, an angle bracket or a backtick (net/http quotes the URLs
-// in its errors; Go's %q quotes them in ours).
+// space, a quote or an angle bracket (net/http quotes the URLs in its
+// errors).
 var urlText = regexp.MustCompile("(?i)\\b[a-z][a-z0-9+.-]*://[^\\s\"'<>`]+")
 
 // URLs returns s with the user information and the query values of every
-// URL in it replaced by Mask, and the values of a fragment that holds
-// parameters (#access_token=...); everything else is left as it is. s may
-// be one URL or a message that contains some:
+// URL in it replaced by Mask, and so the values of a fragment that holds
+// parameters ("#access_token=..."); the rest of s is left as it is. s may
+// be a URL or a message that contains some:
 //
-//	feed https://bot:s3cret@feeds.example/rss?token=abc&page=2: timeout
-//	feed https://REDACTED@feeds.example/rss?token=REDACTED&page=REDACTED: timeout
-//
-// A "user:password@" without a scheme before it (a mistyped setting such
-// as "bot:s3cret@feeds.example/rss") is masked too.
+//	https://bot:s3cret@feeds.example/rss?token=abc&page=2
+//	https://REDACTED@feeds.example/rss?token=REDACTED&page=REDACTED
 func URLs(s string) string {
-	if strings.Contains(s, "://") {
-		s = urlText.ReplaceAllStringFunc(s, oneURL)
+	if !strings.Contains(s, "://") {
+		return s
 	}
-	if strings.Contains(s, "@") {
-		s = credText.ReplaceAllString(s, Mask+"@")
-	}
-	return s
+	return urlText.ReplaceAllStringFunc(s, url)
 }
 
-// credText finds "user:password@" outside URLs with a scheme.
-var credText = regexp.MustCompile("[^\\s\"'<>`@/:]+:[^\\s\"'<>`@/]*@")
-
-// oneURL redacts one URL. Punctuation at its end belongs to the sentence
+// url redacts one URL. Punctuation that ends it belongs to the sentence
 // around it ("feed https://x/rss?token=abc: timeout").
-func oneURL(u string) string {
-	trimmed := strings.TrimRight(u, ".,:;!?)]}")
+func url(u string) string {
+	trimmed := strings.TrimRight(u, ".,:;!?)]")
 	u, after := trimmed, u[len(trimmed):]
 	scheme, rest, _ := strings.Cut(u, "://")
 	end := strings.IndexAny(rest, "/?#")
@@ -75,7 +63,7 @@ func oneURL(u string) string {
 }
 
 // values masks the values of "k=v&k=v" parameters, and parameters that are
-// only a value ("?s3cret").
+// only a value.
 func values(q string) string {
 	if q == "" {
 		return q

@@ -449,10 +449,10 @@ var tokenInPath = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[^/\s"
 
 // scrub removes interaction and webhook tokens from text (discordgo and
 // net/http put request URLs in errors), and the user information and query
-// values of any URL (redact.URLs). The bot token is sent in a header and
+// values of any URL (redact.Text). The bot token is sent in a header and
 // never appears in URLs.
 func scrub(s string) string {
-	return redact.URLs(tokenInPath.ReplaceAllString(s, "${1}[redacted]"))
+	return redact.Text(tokenInPath.ReplaceAllString(s, "${1}[redacted]"))
 }
 
 // scrubErr is err with its text scrubbed; errors.Is and As still work.

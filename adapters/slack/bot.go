@@ -168,7 +168,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	}
 	u, err := url.Parse(cfg.APIURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("slack: API URL %q is not an http(s) URL", redact.URLs(cfg.APIURL))
+		return nil, fmt.Errorf("slack: API URL %q is not an http(s) URL", redact.Text(cfg.APIURL))
 	}
 	if !strings.HasSuffix(cfg.APIURL, "/") {
 		cfg.APIURL += "/"

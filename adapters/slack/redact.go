@@ -11,7 +11,7 @@ import (
 // slack-go and net/http put request URLs into their errors.
 var secretText = regexp.MustCompile(`xox[abprs]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(hooks\.slack\.com/(?:commands|actions|services|workflows)/)[^\s"']+`)
 
-// redactString removes Slack's secrets and, with redact.URLs, the user
+// redactString removes Slack's secrets and, with redact.Text, the user
 // information and query values of URLs (a password in SLACK_API_URL).
 func redactString(s string) string {
 	s = secretText.ReplaceAllStringFunc(s, func(m string) string {
@@ -20,5 +20,5 @@ func redactString(s string) string {
 		}
 		return "[redacted]"
 	})
-	return redact.URLs(s)
+	return redact.Text(s)
 }

@@ -121,7 +121,7 @@ func logLevel(s string) (slog.Level, error) {
 
 // shownURL is how an error message may show a URL setting's value: " %q"
 // with its user information and query values masked.
-func shownURL(v string) string { return fmt.Sprintf(" %q", redact.URLs(v)) }
+func shownURL(v string) string { return fmt.Sprintf(" %q", redact.Text(v)) }
 
 func orDefault(v, def string) string {
 	if v == "" {

@@ -180,7 +180,7 @@ func reportProblems(w io.Writer, problems []corpus.Problem) {
 			fmt.Fprintf(w, "skipped %d more documents\n", len(problems)-10)
 			break
 		}
-		fmt.Fprintf(w, "skipped %s\n", redact.URLs(p.String()))
+		fmt.Fprintf(w, "skipped %s\n", redact.Text(p.String()))
 	}
 }
 
