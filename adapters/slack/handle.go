@@ -68,8 +68,9 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 }
 
 // handleSlashCommand routes /brief. It must not block. delivery identifies
-// this delivery of the command (see deliveryKey): a command has no ID of
-// its own, and its trigger_id may be missing.
+// this delivery of the command (requestKey over HTTP, the envelope in
+// Socket Mode): a command has no ID of its own, and its trigger_id may be
+// missing.
 func (b *Bot) handleSlashCommand(cmd slack.SlashCommand, delivery string) {
 	if !b.seen.first(dedupeKey("trigger", cmd.TriggerID), delivery) {
 		b.log.Debug("duplicate slash command ignored")
