@@ -13,6 +13,7 @@ import (
 	slackbot "github.com/briefbot/briefbot/adapters/slack"
 	"github.com/briefbot/briefbot/corpus/feed"
 	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // config is the bot's configuration, read from the environment (and .env)
@@ -84,7 +85,7 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 		return nil, err
 	}
 	if cfg.Feeds, err = feed.ParseFeeds(getenv("FEEDS")); err != nil {
-		return nil, err
+		return nil, redact.Err(err, nil)
 	}
 	cfg.FeedInterval = feed.DefaultInterval
 	if v := getenv("FEED_INTERVAL"); v != "" {
@@ -127,6 +128,10 @@ func logLevel(s string) (slog.Level, error) {
 	}
 	return l, nil
 }
+
+// shownURL is how an error message may show a URL setting's value: " %q"
+// with its user information and query values masked.
+func shownURL(v string) string { return fmt.Sprintf(" %q", redact.Text(v)) }
 
 func orDefault(v, def string) string {
 	if v == "" {

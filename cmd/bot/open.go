@@ -15,6 +15,7 @@ import (
 
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // source is a corpus found on disk (or the bundled sample) but not read:
@@ -183,9 +184,9 @@ func reportProblems(w io.Writer, problems []corpus.Problem) {
 			fmt.Fprintf(w, "and %d more documents skipped or cut\n", len(problems)-10)
 			return
 		case p.Warning:
-			fmt.Fprintf(w, "warning: %s\n", p.String())
+			fmt.Fprintf(w, "warning: %s\n", redact.Text(p.String()))
 		default:
-			fmt.Fprintf(w, "skipped %s\n", p.String())
+			fmt.Fprintf(w, "skipped %s\n", redact.Text(p.String()))
 		}
 	}
 }

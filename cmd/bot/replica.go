@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"sync"
 	"time"
 
@@ -107,63 +105,3 @@ func (m *Main) pollWhileLeading(ctx context.Context, l *postgres.Lock, cfg feed.
 
 // errLockLost ends a feed poller whose database connection failed.
 var errLockLost = errors.New("the feed lock's database connection failed")
-
-// healthz answers GET /healthz: 200 while the bot can answer, with the
-// state of the index and, with DATABASE_URL, of the database as JSON.
-// A database that is down makes the bot "degraded", not unhealthy: it
-// still answers from its index.
-type healthz struct {
-	idx *index.Index
-	fol *follower    // nil without DATABASE_URL
-	db  *postgres.DB // nil without DATABASE_URL
-}
-
-type healthReport struct {
-	Status   string          `json:"status"` // "ok" or "degraded"
-	Index    indexHealth     `json:"index"`
-	Database *databaseHealth `json:"database,omitempty"`
-}
-
-type indexHealth struct {
-	Documents int           `json:"documents"`
-	Following *followStatus `json:"following,omitempty"` // the shared corpus
-	Error     string        `json:"error,omitempty"`
-}
-
-type databaseHealth struct {
-	Reachable bool   `json:"reachable"`
-	Schema    int    `json:"schema_version,omitempty"`
-	Error     string `json:"error,omitempty"`
-}
-
-func (h *healthz) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rep := healthReport{Status: "ok"}
-	docs, _, err := h.idx.Count()
-	rep.Index.Documents = docs
-	if err != nil {
-		rep.Index.Error = err.Error()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		rep.Status = "unhealthy"
-		json.NewEncoder(w).Encode(rep)
-		return
-	}
-	if h.fol != nil {
-		fs := h.fol.status()
-		rep.Index.Following = &fs
-	}
-	if h.db != nil {
-		rep.Database = &databaseHealth{Reachable: true}
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		v, err := h.db.Version(ctx)
-		cancel()
-		if err != nil {
-			rep.Status = "degraded"
-			rep.Database = &databaseHealth{Error: err.Error()}
-		} else {
-			rep.Database.Schema = v
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(rep)
-}

@@ -29,11 +29,14 @@ the answers in flight, then exit):
   Discord  DISCORD_BOT_TOKEN + DISCORD_APP_ID (gateway) and/or
            DISCORD_PUBLIC_KEY (HTTP interactions, on HTTP_ADDR)
 Also posts the daily digest (DIGEST_*), polls FEEDS into CORPUS_DIR, and
-re-indexes CORPUS_DIR when files in it change (it may start empty). With
-HTTP_ADDR in use, GET /healthz answers 200 once the index is open (bot
-health asks it), with the state of the index and the database as JSON.
-With DATABASE_URL, replicas share their state and the corpus in PostgreSQL
-(docs/deploy.md). See .env.example.
+re-indexes CORPUS_DIR when files in it change (it may start empty). A
+platform that fails (Discord's gateway unreachable, say) is started again
+after 5 s, 10 s, 20 s ... at most every 5 minutes, while the others keep
+running. With HTTP_ADDR in use, GET /healthz answers 200 once the index is
+open (bot health asks it), with the state of the index, the database and
+each platform, and the platforms' reply counts, as JSON. With DATABASE_URL,
+replicas share their state and the corpus in PostgreSQL (docs/deploy.md).
+See .env.example.
 
 Flags:`
 
@@ -191,11 +194,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			}
 		})
 	}
-	if p.slack != nil {
-		start("slack", p.slack.Run)
-	}
-	if p.discord != nil {
-		start("discord", p.discord.Run)
+	sups := m.supervisors(p)
+	for _, s := range sups {
+		start(s.name, s.Run)
 	}
 	start("digest", sched.Run)
 	feedCfg := feed.Config{
@@ -245,7 +246,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	serveHTTP := p.http || cfg.HTTPAddr != ""
 	if serveHTTP {
-		srv, err := listen(cfg.listenAddr(), p, m.logger, &healthz{idx: idx, fol: fol, db: sh.db})
+		srv, err := listen(cfg.listenAddr(), p, m.logger, &healthz{idx: idx, fol: fol, db: sh.db, sups: sups})
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -269,6 +270,28 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	wg.Wait()
 	m.logger.Info("stopped")
 	return firstErr
+}
+
+// supervisors wrap the configured platforms so that a failing one is
+// restarted with a backoff instead of stopping serve.
+func (m *Main) supervisors(p *platforms) []*supervisor {
+	var sups []*supervisor
+	add := func(name string, run func(context.Context) error, stats func() platformStats) {
+		sups = append(sups, &supervisor{name: name, run: run, stats: stats, log: m.logger, now: m.now, backoff: m.restart})
+	}
+	if p.slack != nil {
+		add("slack", p.slack.Run, func() platformStats {
+			st := p.slack.Stats()
+			return platformStats{Up: st.Up, Answered: st.Answered, Busy: st.Busy, Dropped: st.Dropped}
+		})
+	}
+	if p.discord != nil {
+		add("discord", p.discord.Run, func() platformStats {
+			st := p.discord.Stats()
+			return platformStats{Up: st.Up, Answered: st.Answered, Busy: st.Busy, Dropped: st.Dropped}
+		})
+	}
+	return sups
 }
 
 // httpServer is an http.Server with its listener already bound, so a busy
