@@ -36,8 +36,8 @@ type query struct {
 	periodInferred  bool
 	recent          recency
 	kind            answerKind
-	outside         bool // the filters above were dropped because they found nothing
-	allTypes        bool // compute the answer-type cues of every candidate (for the trainer)
+	outside         bool    // the filters above were dropped because they found nothing
+	allTypes        bool    // compute the answer-type cues of every candidate (for the trainer)
 	domain          float64 // how much the question's words belong to the corpus (see Engine.domain)
 }
 

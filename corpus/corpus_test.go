@@ -614,7 +614,7 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Load(dir) docs = %+v", docs)
 	}
 	want := []Problem{
-		{File: filepath.Join(dir, "news", "dangling.md"), Reason: "open: no such file or directory"},
+		{File: filepath.Join(dir, "news", "dangling.md"), Reason: "stat: no such file or directory"},
 		{File: filepath.Join(dir, "news", "empty.md"), Reason: "empty document"},
 	}
 	if !reflect.DeepEqual(probs, want) {

@@ -18,19 +18,21 @@ import (
 	"sync"
 )
 
-// maxFileSize bounds a single text document; larger files are reported.
-const maxFileSize = 64 << 20
-
-// jsonlChunk is how many JSONL lines make one unit of parallel parsing.
-const jsonlChunk = 512
+// jsonlChunk and jsonlChunkBytes bound the JSONL lines that make one unit
+// of parallel parsing: whichever is reached first.
+const (
+	jsonlChunk      = 512
+	jsonlChunkBytes = 1 << 20
+)
 
 // Load loads the corpus at root: a directory (walked recursively for .md,
 // .markdown, .txt and .jsonl files, skipping hidden names and other files
 // such as rss.xml or LICENSE) or a single file (JSONL when it ends in
 // .jsonl, otherwise one text document). Malformed or unreadable documents
 // are skipped and returned as Problems whose File is an OS path; the error
-// reports only a missing or unreadable root. Load holds the whole corpus in
-// memory; List reads it a few files at a time.
+// reports only a missing or unreadable root. Only regular files are read
+// (symbolic links followed), within the default Limits. Load holds the
+// whole corpus in memory; List reads it a few files at a time.
 func Load(root string) ([]Document, []Problem, error) {
 	files, err := List(root)
 	if err != nil {
@@ -65,6 +67,10 @@ func (c *Files) collect() ([]Document, []Problem, error) {
 // the consumer, so a large corpus can be indexed without ever being held in
 // memory whole. A Files is not safe for concurrent use.
 type Files struct {
+	// Limits bound what one document may cost; set them before iterating.
+	// The zero value takes the defaults.
+	Limits Limits
+
 	fsys  fs.FS
 	dir   string   // OS directory fsys is rooted at, for Problem.File; "" for ListFS
 	files []loaded // in lexical order; walk problems are entries with no name
@@ -150,7 +156,7 @@ func (c *Files) Estimate() int {
 		switch {
 		case f.name == "":
 		case f.isJSONL():
-			n += countLines(c.fsys, f.name)
+			n += c.countLines(f.name)
 		default:
 			n++
 		}
@@ -159,8 +165,8 @@ func (c *Files) Estimate() int {
 }
 
 // countLines counts the lines of a file, 0 when it cannot be read.
-func countLines(fsys fs.FS, name string) int {
-	file, err := fsys.Open(name)
+func (c *Files) countLines(name string) int {
+	file, _, err := c.open(name)
 	if err != nil {
 		return 0
 	}
@@ -187,7 +193,8 @@ func countLines(fsys fs.FS, name string) int {
 func (c *Files) Count() int { return c.count }
 
 // Problems returns the documents the last iteration of Documents skipped,
-// in file order and, within a file, by line. With List, File is an OS path.
+// and those it cut to fit the Limits (Warning set), in file order and,
+// within a file, by line. With List, File is an OS path.
 func (c *Files) Problems() []Problem {
 	out := slices.Clone(c.probs)
 	if c.dir != "" {
@@ -217,7 +224,7 @@ func (c *Files) Documents() iter.Seq[Document] {
 		for range procs {
 			wg.Go(func() {
 				for j := range work {
-					j.unit.load(c.fsys)
+					j.unit.load(c)
 					j.done <- j.unit
 				}
 			})
@@ -292,24 +299,32 @@ func (c *Files) produce(pending chan<- chan *loaded, work chan<- job, stop <-cha
 	}
 }
 
-// jsonlChunks reads a JSONL file and sends its lines in chunks. It returns
+// jsonlChunks reads a JSONL file and sends its lines in chunks. A line
+// longer than Limits.MaxLineBytes is skipped as it streams past. It returns
 // false when send does (the consumer stopped).
 func (c *Files) jsonlChunks(f loaded, send func(*loaded) bool) bool {
-	file, err := c.fsys.Open(f.name)
+	file, _, err := c.open(f.name)
 	if err != nil {
 		f.fail(0, err)
+		f.name = "" // nothing left to parse
 		return send(&f)
 	}
 	defer file.Close()
-	r := bufio.NewReader(file)
+	r := bufio.NewReaderSize(file, 64<<10)
+	maxLine := c.Limits.maxLine()
 	chunk := &loaded{name: f.name, rel: f.rel, first: 1}
+	size := 0
 	for n := 1; ; n++ {
-		line, err := r.ReadBytes('\n')
+		line, long, err := readLine(r, maxLine)
 		chunk.raw = append(chunk.raw, line)
+		size += len(line)
+		if long {
+			chunk.fail(n, fmt.Errorf("line longer than %s (the limit for one JSONL document); skipped", byteSize(maxLine)))
+		}
 		if err != nil && err != io.EOF {
 			chunk.fail(n, err)
 		}
-		if err != nil || len(chunk.raw) == jsonlChunk {
+		if err != nil || len(chunk.raw) == jsonlChunk || size >= jsonlChunkBytes {
 			if !send(chunk) {
 				return false
 			}
@@ -317,6 +332,26 @@ func (c *Files) jsonlChunks(f loaded, send func(*loaded) bool) bool {
 				return true
 			}
 			chunk = &loaded{name: f.name, rel: f.rel, first: n + 1}
+			size = 0
+		}
+	}
+}
+
+// readLine reads one line, its newline included. A line longer than max
+// bytes is read to its end without being kept: it comes back empty, with
+// long set.
+func readLine(r *bufio.Reader, max int64) (line []byte, long bool, err error) {
+	for {
+		frag, err := r.ReadSlice('\n')
+		if !long {
+			if int64(len(line)+len(bytes.TrimRight(frag, "\r\n"))) > max {
+				long, line = true, nil
+			} else {
+				line = append(line, frag...)
+			}
+		}
+		if err != bufio.ErrBufferFull {
+			return line, long, err
 		}
 	}
 }
@@ -361,31 +396,52 @@ func problem(file string, line int, err error) Problem {
 
 func (f *loaded) fail(line int, err error) { f.probs = append(f.probs, problem(f.name, line, err)) }
 
+// warn reports what was cut from the document at line to fit the limits.
+func (f *loaded) warn(line int, notes []string) {
+	if len(notes) > 0 {
+		f.probs = append(f.probs, Problem{File: f.name, Line: line, Reason: cutNote(notes), Warning: true})
+	}
+}
+
 func (f *loaded) add(line int, doc Document) {
 	f.docs = append(f.docs, doc)
 	f.lines = append(f.lines, line)
 }
 
-// load reads and parses a text file, or parses a chunk of JSONL lines.
-func (f *loaded) load(fsys fs.FS) {
+// load reads and parses a text file, or parses a chunk of JSONL lines,
+// within c's limits.
+func (f *loaded) load(c *Files) {
 	if f.raw != nil {
-		f.jsonl()
+		f.jsonl(c.Limits)
 		return
 	}
-	if info, err := fs.Stat(fsys, f.name); err == nil && info.Size() > maxFileSize {
-		f.fail(0, fmt.Errorf("too large (%d bytes)", info.Size()))
-		return
-	}
-	data, err := fs.ReadFile(fsys, f.name)
+	file, info, err := c.open(f.name)
 	if err != nil {
 		f.fail(0, err)
 		return
+	}
+	max := c.Limits.maxText()
+	data, more, err := readAtMost(file, info.Size(), max)
+	file.Close()
+	if err != nil {
+		f.fail(0, err)
+		return
+	}
+	var notes []string
+	if more {
+		data = cutLine(data)
+		note := fmt.Sprintf("only the first %s of the file read", byteSize(int64(len(data))))
+		if info.Size() > max {
+			note += fmt.Sprintf(" (it holds %s)", byteSize(info.Size()))
+		}
+		notes = append(notes, note)
 	}
 	doc, err := Parse(f.rel, data)
 	if err != nil {
 		f.fail(0, err)
 		return
 	}
+	f.warn(0, append(notes, c.Limits.fit(&doc)...))
 	f.add(0, doc)
 }
 
@@ -403,13 +459,13 @@ type jsonDoc struct {
 }
 
 // jsonl parses a chunk of JSONL lines, one document per line.
-func (f *loaded) jsonl() {
+func (f *loaded) jsonl(lim Limits) {
 	for i, line := range f.raw {
 		n := f.first + i
 		if line = bytes.TrimSpace(line); len(line) == 0 {
 			continue
 		}
-		doc, err := parseJSONLine(line)
+		doc, notes, err := parseJSONLine(line, lim)
 		switch {
 		case err != nil:
 			f.fail(n, err)
@@ -417,6 +473,7 @@ func (f *loaded) jsonl() {
 			doc.ID = fmt.Sprintf("%s#%d", f.rel, n)
 			fallthrough
 		default:
+			f.warn(n, notes)
 			f.add(n, doc)
 		}
 	}
@@ -424,27 +481,33 @@ func (f *loaded) jsonl() {
 }
 
 // parseJSONLine decodes one JSONL document; its text gets the same
-// paragraph and speaker treatment as a plain text file.
-func parseJSONLine(line []byte) (Document, error) {
+// paragraph and speaker treatment as a plain text file, within lim.
+func parseJSONLine(line []byte, lim Limits) (Document, []string, error) {
 	var j jsonDoc
 	if err := json.Unmarshal(line, &j); err != nil {
-		return Document{}, fmt.Errorf("bad JSON: %w", err)
+		return Document{}, nil, fmt.Errorf("bad JSON: %w", err)
 	}
 	if strings.TrimSpace(j.Text) == "" {
-		return Document{}, errors.New(`missing "text"`)
+		return Document{}, nil, errors.New(`missing "text"`)
+	}
+	var notes []string
+	if max := lim.maxText(); int64(len(j.Text)) > max {
+		n := len(j.Text)
+		j.Text = cutText(j.Text, max)
+		notes = append(notes, fmt.Sprintf("only the first %s of the %s \"text\" kept", byteSize(int64(len(j.Text))), byteSize(int64(n))))
 	}
 	doc := Document{ID: j.ID, Title: collapseSpace(j.Title), URL: j.URL, Source: j.Source, Kind: j.Kind, Tags: j.Tags}
 	if j.Date != "" {
 		t, err := parseDate(j.Date)
 		if err != nil {
-			return Document{}, err
+			return Document{}, nil, err
 		}
 		doc.Date = t
 	}
 	text := strings.ReplaceAll(strings.ReplaceAll(j.Text, "\r\n", "\n"), "\r", "\n")
 	doc.Body, doc.Passages = assemble(plainParas(strings.Split(text, "\n")), collapseSpace(j.Speaker))
 	if len(doc.Passages) == 0 {
-		return Document{}, errors.New(`"text" has no words`)
+		return Document{}, nil, errors.New(`"text" has no words`)
 	}
 	if doc.Title == "" {
 		doc.Title = fallbackTitle("", doc.Body)
@@ -452,6 +515,7 @@ func parseJSONLine(line []byte) (Document, error) {
 	if doc.Source == "" {
 		doc.Source = source(doc.URL)
 	}
+	notes = append(notes, lim.fit(&doc)...)
 	nameSpeakers(&doc)
-	return doc, nil
+	return doc, notes, nil
 }

@@ -12,11 +12,14 @@ import (
 )
 
 // Problem is a document that could not be loaded: it is skipped and
-// reported, and the rest of the corpus still loads.
+// reported, and the rest of the corpus still loads. A Warning is a
+// document that was loaded but cut to fit the Limits; Reason says what
+// was cut.
 type Problem struct {
-	File   string // file name as the loader saw it
-	Line   int    // 1-based line, 0 when the whole file is at fault
-	Reason string
+	File    string // file name as the loader saw it
+	Line    int    // 1-based line, 0 when the whole file is at fault
+	Reason  string
+	Warning bool // the document was loaded, shortened
 }
 
 // String formats the problem as "file:line: reason" (or "file: reason").
@@ -41,7 +44,8 @@ func (p Problem) Error() string { return p.String() }
 //   - plain text whose first lines are a title, a YYYYMMDD date and a URL;
 //   - plain text with a headline line and a body, or only a body.
 //
-// The error is a Problem naming the line at fault.
+// The error is a Problem naming the line at fault. Parse applies no Limits
+// (the loaders do): data is already in memory.
 func Parse(name string, data []byte) (Document, error) {
 	fail := func(line int, format string, args ...any) (Document, error) {
 		return Document{}, Problem{File: name, Line: line, Reason: fmt.Sprintf(format, args...)}

@@ -124,7 +124,7 @@ func (c *Files) ByFile() iter.Seq2[string, Document] {
 			for !jsonl && j < len(c.files) && !c.files[j].isJSONL() {
 				j++
 			}
-			part := &Files{fsys: c.fsys, files: c.files[i:j]}
+			part := &Files{Limits: c.Limits, fsys: c.fsys, dir: c.dir, files: c.files[i:j]}
 			names := make(map[string]string, j-i) // text file: ID -> name in fsys
 			for _, f := range part.files {
 				names[f.rel] = f.name

@@ -12,6 +12,13 @@
 // Config.ClaimTimeout, and then abandoned: a crash at the wrong moment may
 // cost one duplicate digest, never a series of them, and never a lost
 // period, because the next digest starts where the last posted one ended.
+//
+// Several replicas sharing one Store (PostgreSQL) post each digest once: a
+// replica delivers to a channel only while it holds the channel's lock
+// (Store.TryLock), which dies with the replica, so a claim found under the
+// lock was left by a crash, as in a single process. Writes of the state
+// that fail (the database gone for a while) are retried with backoff; a
+// digest whose claim cannot be written is not posted.
 package digest
 
 import (
@@ -53,11 +60,15 @@ type Config struct {
 	ClaimTimeout time.Duration // age at which a claim left by a crash is retried (default 5m)
 }
 
+// DefaultClaimTimeout is Config.ClaimTimeout when zero.
+const DefaultClaimTimeout = 5 * time.Minute
+
 const (
-	maxSleep      = time.Minute // re-check at least this often
-	minSleep      = time.Second // never spin, even when something stays due
-	maxRetryWait  = time.Hour   // longest pause between rounds of a failing post
-	orphanRetries = 1           // retries of a claim left by a crash
+	maxSleep      = time.Minute     // re-check at least this often
+	minSleep      = time.Second     // never spin, even when something stays due
+	maxRetryWait  = time.Hour       // longest pause between rounds of a failing post
+	orphanRetries = 1               // retries of a claim left by a crash
+	lockRetry     = 5 * time.Second // look again at a channel another replica is delivering to
 )
 
 // Scheduler posts digests to subscribed channels at their local time of day.
@@ -65,7 +76,7 @@ const (
 type Scheduler struct {
 	cfg          Config
 	hour, minute int
-	st           *Store
+	st           Store
 	comp         composer
 	posters      map[string]Poster
 	logger       *slog.Logger
@@ -89,7 +100,7 @@ type retryState struct {
 // "discord"). It subscribes cfg.Channels in st, except channels unsubscribed
 // by command, and unsubscribes channels that an earlier DIGEST_CHANNELS
 // listed and cfg.Channels no longer does.
-func New(cfg Config, st *Store, c composer, posters map[string]Poster, logger *slog.Logger) (*Scheduler, error) {
+func New(ctx context.Context, cfg Config, st Store, c composer, posters map[string]Poster, logger *slog.Logger) (*Scheduler, error) {
 	if cfg.Time == "" {
 		cfg.Time = "08:00"
 	}
@@ -113,7 +124,7 @@ func New(cfg Config, st *Store, c composer, posters map[string]Poster, logger *s
 		cfg.Backoff = 5 * time.Second
 	}
 	if cfg.ClaimTimeout <= 0 {
-		cfg.ClaimTimeout = 5 * time.Minute
+		cfg.ClaimTimeout = DefaultClaimTimeout
 	}
 	if st == nil || c == nil {
 		return nil, errors.New("digest: New needs a store and a composer")
@@ -128,14 +139,14 @@ func New(cfg Config, st *Store, c composer, posters map[string]Poster, logger *s
 		retry: make(map[string]retryState),
 		zones: make(map[string]*time.Location),
 	}
-	if err := s.syncEnv(); err != nil {
+	if err := s.syncEnv(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
 // syncEnv makes the stored subscriptions agree with cfg.Channels.
-func (s *Scheduler) syncEnv() error {
+func (s *Scheduler) syncEnv(ctx context.Context) error {
 	now := s.cfg.Clock()
 	env := make(map[string]bool)
 	for _, ch := range s.cfg.Channels {
@@ -147,7 +158,7 @@ func (s *Scheduler) syncEnv() error {
 			s.logger.Warn("digest channel configured but its platform is not enabled", "channel", ch)
 		}
 		env[ch] = true
-		err = s.st.update(ch, func(sub *subscription, exists bool) error {
+		err = update(ctx, s.st, ch, func(sub *subscription, exists bool) error {
 			if sub.Active || sub.Stopped {
 				return errSkip
 			}
@@ -158,7 +169,7 @@ func (s *Scheduler) syncEnv() error {
 			return err
 		}
 	}
-	subs, err := s.st.all()
+	subs, err := loadAll(ctx, s.st)
 	if err != nil {
 		return err
 	}
@@ -166,7 +177,10 @@ func (s *Scheduler) syncEnv() error {
 		if !sub.FromEnv || !sub.Active || env[ch] {
 			continue
 		}
-		err := s.st.update(ch, func(sub *subscription, exists bool) error {
+		err := update(ctx, s.st, ch, func(sub *subscription, exists bool) error {
+			if !sub.FromEnv || !sub.Active {
+				return errSkip // another replica got there first
+			}
 			sub.Active, sub.FromEnv, sub.Claim = false, false, nil
 			return nil
 		})
@@ -200,7 +214,7 @@ func (s *Scheduler) tick(ctx context.Context) time.Time {
 	defer s.mu.Unlock()
 	now := s.cfg.Clock()
 	next := now.Add(maxSleep)
-	subs, err := s.st.all()
+	subs, err := loadAll(ctx, s.st)
 	if err != nil {
 		s.logger.Error("digest schedule", "err", err)
 		return next
@@ -228,32 +242,62 @@ func (s *Scheduler) tick(ctx context.Context) time.Time {
 			next = minTime(next, r.at)
 			continue
 		}
-		if c := sub.Claim; c != nil && c.Date == date {
-			// No delivery runs outside s.mu: the claim was left by a crash.
-			if c.Tries > orphanRetries {
-				s.abandon(ch, date)
-				continue
-			}
-			if retryAt := c.At.Add(s.cfg.ClaimTimeout); now.Before(retryAt) {
-				next = minTime(next, retryAt)
-				continue
-			}
-			s.logger.Warn("digest claim left by a crash, retrying once; the channel may get it twice",
-				"channel", ch, "date", date, "claimed", c.At)
+		release, ok, err := s.st.TryLock(ctx, ch)
+		if err != nil {
+			s.failed(ch, fmt.Errorf("lock channel: %w", err))
+			continue
 		}
-		if err := s.deliver(ctx, ch, date, false); err != nil && ctx.Err() == nil {
-			s.failed(ch, err)
+		if !ok {
+			// Another replica is delivering it: look again soon, in case it dies.
+			next = minTime(next, now.Add(lockRetry))
+			continue
 		}
+		if retryAt, ok := s.due(ctx, ch, date, at); !ok {
+			next = minTime(next, retryAt)
+		}
+		release()
 	}
 	return next
 }
 
+// due delivers the digest of ch for the slot of date, which was due when the
+// tick read the store, unless it no longer is or a claim left by a crash must
+// wait; then it returns when to look again and false. Called with s.mu and
+// the channel's lock held: no delivery to ch runs anywhere else.
+func (s *Scheduler) due(ctx context.Context, ch, date string, at time.Time) (time.Time, bool) {
+	now := s.cfg.Clock()
+	sub, _, err := load(ctx, s.st, ch)
+	if err != nil {
+		s.failed(ch, err)
+		return time.Time{}, true
+	}
+	if !sub.Active || at.Before(sub.Start) || sub.Date >= date {
+		return time.Time{}, true // posted or unsubscribed meanwhile
+	}
+	if c := sub.Claim; c != nil && c.Date == date {
+		// No delivery to ch runs elsewhere: the claim was left by a crash.
+		if c.Tries > orphanRetries {
+			s.abandon(ctx, ch, date)
+			return time.Time{}, true
+		}
+		if retryAt := c.At.Add(s.cfg.ClaimTimeout); now.Before(retryAt) {
+			return retryAt, false
+		}
+		s.logger.Warn("digest claim left by a crash, retrying once; the channel may get it twice",
+			"channel", ch, "date", date, "claimed", c.At)
+	}
+	if err := s.deliver(ctx, ch, date, false); err != nil && ctx.Err() == nil {
+		s.failed(ch, err)
+	}
+	return time.Time{}, true
+}
+
 // abandon gives up on the date after a crash interrupted both the post and its
 // retry; the next digest covers the period.
-func (s *Scheduler) abandon(ch, date string) {
+func (s *Scheduler) abandon(ctx context.Context, ch, date string) {
 	s.logger.Error("digest claim left by repeated crashes, giving up on this date; the next digest covers the period",
 		"channel", ch, "date", date)
-	err := s.st.update(ch, func(sub *subscription, exists bool) error {
+	err := s.persist(ctx, ch, func(sub *subscription, exists bool) error {
 		sub.Claim = nil
 		sub.Date = max(sub.Date, date)
 		return nil
@@ -279,7 +323,8 @@ var errNotDue = errors.New("digest not due")
 
 // deliver composes and posts the digest of ch for the slot of date, with the
 // claim protocol described in the package comment. force posts even when the
-// date is done or the digest empty (PostNow). Called with s.mu held.
+// date is done or the digest empty (PostNow). Called with s.mu and the
+// channel's lock held.
 func (s *Scheduler) deliver(ctx context.Context, ch, date string, force bool) error {
 	platform, id, err := splitChannel(ch)
 	if err != nil {
@@ -291,7 +336,9 @@ func (s *Scheduler) deliver(ctx context.Context, ch, date string, force bool) er
 	}
 	until := s.cfg.Clock()
 	var since time.Time
-	err = s.st.update(ch, func(sub *subscription, exists bool) error {
+	// The claim is written before anything is posted: a digest that cannot
+	// be recorded is not posted.
+	err = update(ctx, s.st, ch, func(sub *subscription, exists bool) error {
 		if !force && (!sub.Active || sub.Date >= date) {
 			return errNotDue
 		}
@@ -315,20 +362,20 @@ func (s *Scheduler) deliver(ctx context.Context, ch, date string, force bool) er
 
 	d, err := s.comp.Digest(ctx, since, until)
 	if err != nil {
-		return s.release(ch, date, fmt.Errorf("compose digest: %w", err))
+		return s.release(ctx, ch, date, fmt.Errorf("compose digest: %w", err))
 	}
 	if len(d.Stories) == 0 && d.More == 0 && !s.cfg.PostEmpty && !force {
 		s.logger.Info("digest skipped: nothing new", "channel", ch, "date", date, "since", since)
-		return s.done(ch, date, time.Time{})
+		return s.done(ctx, ch, date, time.Time{})
 	}
 	if err := s.post(ctx, poster, ch, id, d); err != nil {
-		return s.release(ch, date, err)
+		return s.release(ctx, ch, date, err)
 	}
 	s.logger.Info("digest posted", "channel", ch, "date", date, "since", since, "stories", len(d.Stories))
 	s.retryMu.Lock()
 	delete(s.retry, ch)
 	s.retryMu.Unlock()
-	return s.done(ch, date, until)
+	return s.done(ctx, ch, date, until)
 }
 
 // post tries up to cfg.Attempts times with exponential backoff.
@@ -353,9 +400,10 @@ func (s *Scheduler) post(ctx context.Context, p Poster, ch, id string, d answer.
 }
 
 // done records the slot of date as handled and, for a posted digest, the end
-// of its period.
-func (s *Scheduler) done(ch, date string, until time.Time) error {
-	return s.st.update(ch, func(sub *subscription, exists bool) error {
+// of its period, retrying while the store fails: the digest went out, and
+// forgetting that would post it again.
+func (s *Scheduler) done(ctx context.Context, ch, date string, until time.Time) error {
+	return s.persist(ctx, ch, func(sub *subscription, exists bool) error {
 		sub.Claim = nil
 		sub.Date = max(sub.Date, date)
 		if until.After(sub.Until) {
@@ -366,9 +414,10 @@ func (s *Scheduler) done(ch, date string, until time.Time) error {
 }
 
 // release drops the claim after a failure that certainly posted nothing, so
-// the slot stays due, and returns cause.
-func (s *Scheduler) release(ch, date string, cause error) error {
-	err := s.st.update(ch, func(sub *subscription, exists bool) error {
+// the slot stays due, and returns cause. A failing store is retried: a claim
+// left behind would count as a crash.
+func (s *Scheduler) release(ctx context.Context, ch, date string, cause error) error {
+	err := s.persist(ctx, ch, func(sub *subscription, exists bool) error {
 		if sub.Claim == nil || sub.Claim.Date != date {
 			return errSkip
 		}
@@ -376,6 +425,25 @@ func (s *Scheduler) release(ch, date string, cause error) error {
 		return nil
 	})
 	return errors.Join(cause, err)
+}
+
+// persist is update retried with backoff (Config.Backoff, doubling up to a
+// minute) until it succeeds or ctx is done.
+func (s *Scheduler) persist(ctx context.Context, ch string, fn func(sub *subscription, exists bool) error) error {
+	wait := s.cfg.Backoff
+	for {
+		err := update(ctx, s.st, ch, fn)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		s.logger.Warn("digest state not saved, retrying", "channel", ch, "wait", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-s.cfg.After(wait):
+		}
+		wait = min(2*wait, maxSleep)
+	}
 }
 
 // Subscribe subscribes channel ("slack:C0123ABC") to the daily digest in time
@@ -396,7 +464,7 @@ func (s *Scheduler) Subscribe(ctx context.Context, channel, tz string) error {
 		}
 	}
 	now := s.cfg.Clock()
-	err = s.st.update(channel, func(sub *subscription, exists bool) error {
+	err = update(ctx, s.st, channel, func(sub *subscription, exists bool) error {
 		if !sub.Active {
 			sub.Start = now
 		}
@@ -419,7 +487,7 @@ func (s *Scheduler) Unsubscribe(ctx context.Context, channel string) error {
 	if _, _, err := splitChannel(channel); err != nil {
 		return err
 	}
-	err := s.st.update(channel, func(sub *subscription, exists bool) error {
+	err := update(ctx, s.st, channel, func(sub *subscription, exists bool) error {
 		sub.Active, sub.Stopped, sub.FromEnv = false, true, false
 		return nil
 	})
@@ -438,7 +506,7 @@ func (s *Scheduler) Now(ctx context.Context, channel string) (answer.Digest, err
 	if _, _, err := splitChannel(channel); err != nil {
 		return answer.Digest{}, err
 	}
-	sub, _, err := s.st.get(channel)
+	sub, _, err := load(ctx, s.st, channel)
 	if err != nil {
 		return answer.Digest{}, err
 	}
@@ -452,11 +520,12 @@ func (s *Scheduler) Now(ctx context.Context, channel string) (answer.Digest, err
 
 // PostNow posts the digest to every subscribed channel now, even when it is
 // empty or the channel had today's, and records it as the channel's digest of
-// its latest scheduled time. It returns the failures joined.
+// its latest scheduled time. It returns the failures joined; a channel that
+// another replica is delivering to at that moment is one of them.
 func (s *Scheduler) PostNow(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	subs, err := s.st.all()
+	subs, err := loadAll(ctx, s.st)
 	if err != nil {
 		return err
 	}
@@ -466,7 +535,15 @@ func (s *Scheduler) PostNow(ctx context.Context) error {
 			continue
 		}
 		day, _ := lastSlot(s.cfg.Clock(), s.hour, s.minute, s.zone(subs[ch].TZ))
-		if err := s.deliver(ctx, ch, dateKey(day), true); err != nil {
+		release, ok, err := s.st.TryLock(ctx, ch)
+		if err == nil && !ok {
+			err = errors.New("another replica is posting its digest; try again in a minute")
+		}
+		if err == nil {
+			err = s.deliver(ctx, ch, dateKey(day), true)
+			release()
+		}
+		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", ch, err))
 		}
 	}

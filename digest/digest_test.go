@@ -125,7 +125,7 @@ func TestRestartAroundPostingTime(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			sub, _, err := st.get("discord:42")
+			sub, _, err := load(context.Background(), st, "discord:42")
 			if err != nil || sub.Date != "2026-05-04" || sub.Claim != nil {
 				t.Errorf("stored state = %+v, %v; want date 2026-05-04 and no claim", sub, err)
 			}
@@ -247,7 +247,7 @@ func TestPermanentlyFailingPost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, _, err := st.get("slack:C1")
+	sub, _, err := load(context.Background(), st, "slack:C1")
 	st.Close()
 	if err != nil || sub.Date != "" || !sub.Until.IsZero() || sub.Claim != nil {
 		t.Fatalf("stored %+v, %v; want nothing recorded as posted", sub, err)
@@ -276,7 +276,7 @@ func TestSubscriptionsPersist(t *testing.T) {
 
 	cfg.Channels = []string{"slack:C1"} // C2 dropped from the environment
 	_, st = e.start(cfg)
-	subs, err := st.all()
+	subs, err := loadAll(context.Background(), st)
 	st.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -299,7 +299,7 @@ func TestSubscriptionsPersist(t *testing.T) {
 	if err := s.Subscribe(ctx, "slack:C1", ""); err != nil {
 		t.Fatal(err)
 	}
-	subs, _ = st.all()
+	subs, _ = loadAll(context.Background(), st)
 	if !subs["slack:C1"].Active || !subs["slack:C2"].Active {
 		t.Errorf("re-subscribed channels inactive: %+v", subs)
 	}

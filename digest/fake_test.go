@@ -154,7 +154,7 @@ func newEnv(t *testing.T, start time.Time) *env {
 
 // start opens the store and a scheduler, as the process does at start. The
 // store is closed at the end of the test unless stop closes it first.
-func (e *env) start(cfg Config) (*Scheduler, *Store) {
+func (e *env) start(cfg Config) (*Scheduler, *Bolt) {
 	e.t.Helper()
 	st, err := Open(e.path)
 	if err != nil {
@@ -162,7 +162,7 @@ func (e *env) start(cfg Config) (*Scheduler, *Store) {
 	}
 	e.t.Cleanup(func() { st.Close() })
 	cfg.Clock, cfg.After = e.clk.Now, e.clk.After
-	s, err := New(cfg, st, e.comp, e.posts.posters(), nil)
+	s, err := New(context.Background(), cfg, st, e.comp, e.posts.posters(), nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}

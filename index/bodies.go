@@ -202,8 +202,16 @@ func (s *bodyStore) readRaw(e entry) ([]byte, error) {
 // appendAll writes the encoded entries (concatenated in buf, split at ends)
 // at the end of the file and makes them durable, so that docs.db never
 // points at bytes a crash could lose. It returns where each entry went.
-// Only one writer appends at a time (Index.write).
-func (s *bodyStore) appendAll(buf []byte, ends []int) ([]entry, error) {
+// Only one writer appends at a time (Index.write). A write that fails
+// part-way leaves bytes past the end that the next append overwrites.
+// fail, when not nil, stands for a failing disk (see seams).
+func (s *bodyStore) appendAll(buf []byte, ends []int, fail func([]byte) (int, error)) ([]entry, error) {
+	if fail != nil {
+		if n, err := fail(buf); err != nil {
+			s.f.WriteAt(buf[:n], s.size)
+			return nil, fmt.Errorf("write %s: %w", s.name, err)
+		}
+	}
 	if _, err := s.f.WriteAt(buf, s.size); err != nil {
 		return nil, fmt.Errorf("write %s: %w", s.name, err)
 	}

@@ -18,16 +18,19 @@ import (
 // Build writes a fresh index of docs into a temporary directory beside dir
 // and then swaps it into place, so an interrupted build leaves the previous
 // index (or none) behind, never a half-written one. It fails with ErrLocked
-// when another process has dir open.
+// when another process has dir open or is building it, and with
+// ErrReadOnly when it may not write beside dir.
 func Build(ctx context.Context, dir string, docs []corpus.Document, progress func(Progress)) (Stats, error) {
-	return build(ctx, dir, values(docs), len(docs), progress)
+	st, err := build(ctx, dir, values(docs), len(docs), progress)
+	return st, writeErr(err)
 }
 
 // BuildFrom is Build for a stream of documents, such as corpus.Files
 // yields: only one batch of documents is in memory at a time. An error from
 // the stream stops the build and leaves the previous index in place.
 func BuildFrom(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (Stats, error) {
-	return build(ctx, dir, docs, 0, progress)
+	st, err := build(ctx, dir, docs, 0, progress)
+	return st, writeErr(err)
 }
 
 func build(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], total int, progress func(Progress)) (Stats, error) {
@@ -37,6 +40,16 @@ func build(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, erro
 		parent = "."
 	}
 	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return Stats{}, fmt.Errorf("build index: %w", err)
+	}
+	// The build lock first: two builds of a new index must not share, or
+	// remove, each other's temporary folders.
+	unlock, err := lockBuild(dir, LockTimeout)
+	if err != nil {
+		return Stats{}, fmt.Errorf("build index: %w", err)
+	}
+	defer unlock()
+	if err := settle(dir); err != nil {
 		return Stats{}, fmt.Errorf("build index: %w", err)
 	}
 	if err := checkReplaceable(dir); err != nil {
@@ -57,15 +70,6 @@ func build(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, erro
 		firstAdded, err = addedTimes(db)
 		if err != nil {
 			return Stats{}, fmt.Errorf("build index %s: %w", dir, err)
-		}
-	}
-	// Leftovers of builds that were interrupted: only folders that hold
-	// nothing but what create writes.
-	if old, _ := filepath.Glob(filepath.Join(parent, base+".tmp-*")); len(old) > 0 {
-		for _, o := range old {
-			if onlyIndexFiles(o) {
-				os.RemoveAll(o)
-			}
 		}
 	}
 	tmp, err := os.MkdirTemp(parent, base+".tmp-")
@@ -96,11 +100,15 @@ func build(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, erro
 	if err != nil {
 		return st, fmt.Errorf("build index: %w", err)
 	}
-	if err := swap(tmp, dir); err != nil {
-		return st, err
+	// Finished: from the moment it is named <dir>.new, a process that dies
+	// before the swap is done leaves it to be swapped in by the next one.
+	newDir := dir + ".new"
+	if err := os.Rename(tmp, newDir); err != nil {
+		return st, fmt.Errorf("build index: %w", err)
 	}
 	ok = true
-	return st, nil
+	syncDir(parent)
+	return st, swapIn(newDir, dir)
 }
 
 // compactStore rewrites the docs.db of a finished build into a fresh file
@@ -133,43 +141,26 @@ func compactStore(dir string) error {
 	return nil
 }
 
-// swap replaces dir by tmp. Between the two renames dir does not exist for
-// an instant; a reader then finds no index rather than a broken one.
-func swap(tmp, dir string) error {
-	var trash string
-	if _, err := os.Stat(dir); err == nil {
-		trash = tmp + ".old"
-		if err := os.Rename(dir, trash); err != nil {
-			return fmt.Errorf("replace index %s: %w", dir, err)
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if trash != "" {
-			os.Rename(trash, dir)
-		}
-		return fmt.Errorf("replace index %s: %w", dir, err)
-	}
-	if trash != "" {
-		os.RemoveAll(trash)
-	}
-	return nil
-}
-
 // Refresh opens the index in dir and brings it up to date with docs: an
 // index in place is updated incrementally; a missing one, or one of another
 // format, is built afresh with Build (Stats.Rebuilt says which).
 func Refresh(ctx context.Context, dir string, docs []corpus.Document, progress func(Progress)) (*Index, Stats, error) {
-	return refresh(ctx, dir, values(docs), len(docs), progress)
+	x, st, err := refresh(ctx, dir, values(docs), len(docs), progress)
+	return x, st, writeErr(err)
 }
 
 // RefreshFrom is Refresh for a stream of documents, such as corpus.Files
 // yields. An error from the stream stops the refresh before any document
 // is removed, and a build before the new index replaces the old.
 func RefreshFrom(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (*Index, Stats, error) {
-	return refresh(ctx, dir, docs, 0, progress)
+	x, st, err := refresh(ctx, dir, docs, 0, progress)
+	return x, st, writeErr(err)
 }
 
 func refresh(ctx context.Context, dir string, docs iter.Seq2[corpus.Document, error], total int, progress func(Progress)) (*Index, Stats, error) {
+	if err := prepare(dir, false); err != nil {
+		return nil, Stats{}, err
+	}
 	fresh := !isIndex(dir)
 	if !fresh {
 		x, err := open(dir)

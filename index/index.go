@@ -46,6 +46,11 @@ var (
 	bucketMeta = []byte("meta")
 	bucketDocs = []byte("docs")
 	bucketKeys = []byte("keys") // document key (8 bytes, big-endian) -> document ID
+	// bucketPending lists the keys whose passages may be in Bleve without a
+	// record naming them (document key -> passage count, in decimal): those
+	// of an update not yet committed, and those it replaced or removed.
+	// Created when first needed, so indexes made before it still open.
+	bucketPending = []byte("pending")
 )
 
 // Keys of the meta bucket.
@@ -61,11 +66,13 @@ var (
 // run in parallel; updates are serialised.
 type Index struct {
 	dir    string
-	bl     bleve.Index
+	bl     bleve.Index  // replaced only by reopen, under blMu; readers hold blMu.RLock
+	blMu   sync.RWMutex // guards bl against reopen
 	db     *bolt.DB
 	bodies *bodyStore
 	an     analysis.Analyzer
 	write  sync.Mutex // serialises updates
+	seams  seams      // normal operation unless a test changes them
 
 	// firstAdded carries documents' first-indexed times into a rebuilt
 	// index, so a rebuild does not make the whole corpus "new" to digests.
@@ -100,18 +107,15 @@ type record struct {
 }
 
 // Open opens the index in dir, creating an empty one when dir does not
-// exist. An index of an older format is reported as ErrFormat so the caller
-// can rebuild it.
+// exist, and first finishes or undoes what a build that died left beside
+// it. An index of an older format is reported as ErrFormat so the caller
+// can rebuild it; a folder it may not write to as ErrReadOnly.
 func Open(dir string) (*Index, error) {
-	if _, err := os.Stat(filepath.Join(dir, "docs.db")); errors.Is(err, os.ErrNotExist) {
-		if err := checkReplaceable(dir); err != nil {
-			return nil, err
-		}
-		if err := create(dir); err != nil {
-			return nil, err
-		}
+	if err := prepare(dir, true); err != nil {
+		return nil, writeErr(err)
 	}
-	return open(dir)
+	x, err := open(dir)
+	return x, writeErr(err)
 }
 
 // isIndex reports whether dir looks like an index this package wrote.
@@ -231,9 +235,7 @@ func open(dir string) (*Index, error) {
 		db.Close()
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	bl, err := bleve.OpenUsing(filepath.Join(dir, "bleve"), map[string]interface{}{
-		"bolt_timeout": LockTimeout.String(),
-	})
+	bl, err := openBleve(dir)
 	if err != nil {
 		store.close()
 		db.Close()
@@ -305,24 +307,28 @@ type Progress struct {
 // indexed, documents no longer present removed, unchanged ones left alone.
 // progress, when not nil, is called after each batch. Sync keeps no
 // reference to docs: a caller that does not use them afterwards lets each
-// body be collected once it is stored.
+// body be collected once it is stored. A Sync that fails (a write error, a
+// cancelled ctx) leaves an index that held documents answering as it did
+// before; an empty one may keep the documents stored until the failure.
 func (x *Index) Sync(ctx context.Context, docs []corpus.Document, progress func(Progress)) (Stats, error) {
-	return x.update(ctx, values(docs), len(docs), true, nil, progress)
+	st, err := x.update(ctx, values(docs), len(docs), true, nil, progress)
+	return st, writeErr(err)
 }
 
 // SyncFrom is Sync for a stream of documents, such as corpus.Files yields:
 // only one batch of documents is in memory at a time. An error from the
-// stream stops the update before anything is removed; the documents
-// indexed until then stay indexed.
+// stream fails the update, before anything is removed.
 func (x *Index) SyncFrom(ctx context.Context, docs iter.Seq2[corpus.Document, error], progress func(Progress)) (Stats, error) {
-	return x.update(ctx, docs, 0, true, nil, progress)
+	st, err := x.update(ctx, docs, 0, true, nil, progress)
+	return st, writeErr(err)
 }
 
 // Apply indexes docs (adding or replacing them by ID) and removes the
 // documents whose IDs are in removed. Documents whose content did not change
 // are skipped.
 func (x *Index) Apply(ctx context.Context, docs []corpus.Document, removed []string) (Stats, error) {
-	return x.update(ctx, values(docs), len(docs), false, removed, nil)
+	st, err := x.update(ctx, values(docs), len(docs), false, removed, nil)
+	return st, writeErr(err)
 }
 
 // values streams a slice of documents, dropping each from the slice as it
@@ -351,18 +357,41 @@ type have struct {
 // removes the documents whose IDs are in removed or, with removeMissing,
 // those docs did not yield. total is the number of documents docs yields,
 // 0 when unknown.
-func (x *Index) update(ctx context.Context, docs iter.Seq2[corpus.Document, error], total int, removeMissing bool, removed []string, progress func(Progress)) (Stats, error) {
+//
+// Every new version of a document is written under a fresh key, beside the
+// version it replaces, and becomes visible only when its record is
+// committed to docs.db: the replaced passages are deleted after that. An
+// update of an index that holds documents commits once, at the end, so an
+// update that fails (a full disk, a write error, a cancelled context)
+// leaves the index answering as before it; the passages it wrote are
+// deleted at once or, when even that fails, by the next update (see
+// purge). An update of an empty index, such as a Build, commits batch by
+// batch, so its memory stays bounded whatever the corpus holds.
+func (x *Index) update(ctx context.Context, docs iter.Seq2[corpus.Document, error], total int, removeMissing bool, removed []string, progress func(Progress)) (st Stats, err error) {
 	x.write.Lock()
 	defer x.write.Unlock()
 	start := time.Now()
-	var st Stats
+	// Passages an earlier update failed to delete go first, so that they
+	// count in no score from now on.
+	if err := x.purge(); err != nil {
+		return st, err
+	}
 	stored, err := x.stored()
 	if err != nil {
 		return st, err
 	}
-	if len(removed) > 0 {
-		if err := x.remove(stored, removed, &st); err != nil {
-			return st, err
+	u := &staged{last: make(map[string]int), removed: make(map[string]bool)}
+	atOnce := len(stored) > 0
+	committed := false
+	defer func() {
+		if err != nil && !committed {
+			err = x.rollback(err)
+		}
+	}()
+	for _, id := range removed {
+		if _, ok := stored[id]; ok {
+			u.removed[id] = true
+			delete(stored, id) // a document of docs with this ID is new
 		}
 	}
 	var seen map[string]bool
@@ -371,17 +400,22 @@ func (x *Index) update(ctx context.Context, docs iter.Seq2[corpus.Document, erro
 	}
 	var batch []corpus.Document
 	var hashes []string
-	n, done := 0, 0
+	n, size, done := 0, 0, 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := x.store(batch, hashes, stored); err != nil {
+		if err := x.stage(batch, hashes, u); err != nil {
 			return err
+		}
+		if !atOnce {
+			if err := x.commit(u, stored, &st); err != nil {
+				return err
+			}
 		}
 		st.Passages += n
 		clear(batch) // let the bodies go
-		batch, hashes, n = batch[:0], hashes[:0], 0
+		batch, hashes, n, size = batch[:0], hashes[:0], 0, 0
 		if progress != nil {
 			progress(Progress{Done: done, Total: total, Elapsed: time.Since(start)})
 		}
@@ -410,7 +444,9 @@ func (x *Index) update(ctx context.Context, docs iter.Seq2[corpus.Document, erro
 			continue
 		}
 		batch, hashes = append(batch, d), append(hashes, h)
-		if n += len(d.Passages); n >= batchPassages {
+		n += len(d.Passages)
+		size += len(d.Body)
+		if n >= x.seams.flushPassages() || size >= batchBytes {
 			if err := flush(); err != nil {
 				return st, err
 			}
@@ -420,31 +456,30 @@ func (x *Index) update(ctx context.Context, docs iter.Seq2[corpus.Document, erro
 		return st, err
 	}
 	if removeMissing {
-		var gone []string
 		for id := range stored {
 			if !seen[id] {
-				gone = append(gone, id)
+				u.removed[id] = true
 			}
 		}
-		if err := x.remove(stored, gone, &st); err != nil {
-			return st, err
-		}
 	}
+	if err := x.commit(u, stored, &st); err != nil {
+		return st, err
+	}
+	committed = true
 	if progress != nil && done > 0 {
 		progress(Progress{Done: done, Total: total, Elapsed: time.Since(start)})
 	}
-	if st.Added+st.Updated+st.Removed > 0 {
-		x.generation.Add(1)
+	// The index now answers from the new versions. Replaced and removed
+	// passages that cannot be deleted now stay listed as pending, and the
+	// next update deletes them.
+	if err := x.purge(); err != nil {
+		return st, err
 	}
 	if err := x.maybeCompact(); err != nil {
 		return st, err
 	}
 	return st, nil
 }
-
-// Generation changes whenever an update adds, changes or removes
-// documents.
-func (x *Index) Generation() uint64 { return x.generation.Load() }
 
 // stored reads the hash and passage count of every stored document.
 func (x *Index) stored() (map[string]have, error) {
@@ -465,62 +500,99 @@ func (x *Index) stored() (map[string]have, error) {
 	return out, nil
 }
 
-// batchPassages bounds the memory of one Bleve batch.
-const batchPassages = 4000
+// batchPassages and batchBytes bound the documents an update holds before
+// it writes them: whichever is reached first. A Bleve batch is cut at
+// twice batchPassages or at bleveBatchBytes of passage text, within a
+// document if need be: Bleve's memory grows with the text and the distinct
+// words of a batch (one of 7.9 MB and a million distinct words took the
+// process to 640 MB; cut at 2 MiB, 230 MB). Only a document far larger
+// than any real one reaches these: the largest batch of the Briefing Room
+// corpus is 4,474 passages and 1.6 MB, so its batches are as before.
+const (
+	batchPassages   = 4000
+	batchBytes      = 4 << 20
+	bleveBatchBytes = 2 << 20
+)
 
-// store indexes a batch of documents. New documents get their keys first;
-// then the passages go to Bleve, the bodies to the body store and the
-// records to docs.db, so an interrupted run leaves documents whose hash is
-// missing or stale, which the next Sync indexes again, and passages under
-// keys no record names, which Search skips. hashes are the documents' Hash;
-// stored is updated to match.
-func (x *Index) store(docs []corpus.Document, hashes []string, stored map[string]have) error {
-	keys := make([]uint64, len(docs))
-	fresh := 0
-	for i, d := range docs {
-		if h, ok := stored[d.ID]; ok {
-			keys[i] = h.key
-		} else {
-			fresh++
-		}
-	}
-	if fresh > 0 {
-		next, err := x.reserveKeys(fresh)
-		if err != nil {
-			return fmt.Errorf("store documents: %w", err)
-		}
-		for i := range keys {
-			if keys[i] == 0 {
-				keys[i] = next
-				next++
-			}
-		}
-	}
-	b := x.bl.NewBatch()
-	var buf []byte
-	ends := make([]int, len(docs))
-	for i, d := range docs {
-		for k, p := range d.Passages {
-			if err := b.Index(passageID(keys[i], k), passageFields(d, p)); err != nil {
-				return fmt.Errorf("index %s: %w", d.ID, err)
-			}
-		}
-		for k := len(d.Passages); k < stored[d.ID].passages; k++ {
-			b.Delete(passageID(keys[i], k))
-		}
-		buf = encodeEntry(buf, d)
-		ends[i] = len(buf)
-	}
-	if err := x.bl.Batch(b); err != nil {
-		return fmt.Errorf("index batch: %w", err)
-	}
-	entries, err := x.bodies.appendAll(buf, ends)
+// staged is an update written but not yet committed: the records of the
+// new versions of documents, whose passages and bodies are in place under
+// fresh keys, and the IDs of documents to remove.
+type staged struct {
+	recs    []record
+	last    map[string]int // ID -> index in recs of its latest version
+	removed map[string]bool
+}
+
+// stage writes a batch of documents under fresh keys: the keys are taken
+// and listed as pending, then the bodies go to the body store and the
+// passages to Bleve. Nothing refers to them until commit, so a failure
+// part-way leaves the index answering as before. hashes are the
+// documents' Hash.
+func (x *Index) stage(docs []corpus.Document, hashes []string, u *staged) error {
+	next, err := x.reserveKeys(docs)
 	if err != nil {
 		return fmt.Errorf("store documents: %w", err)
 	}
+	var buf []byte
+	ends := make([]int, len(docs))
+	for i, d := range docs {
+		buf = encodeEntry(buf, d)
+		ends[i] = len(buf)
+	}
+	entries, err := x.bodies.appendAll(buf, ends, x.seams.bodies)
+	if err != nil {
+		return fmt.Errorf("store documents: %w", err)
+	}
+	buf = nil
+	b := x.bl.NewBatch()
+	n, size := 0, 0
+	for i, d := range docs {
+		for k, p := range d.Passages {
+			if n >= 2*x.seams.flushPassages() || size >= bleveBatchBytes {
+				if err := x.batch(b); err != nil {
+					return fmt.Errorf("index batch: %w", err)
+				}
+				b, n, size = x.bl.NewBatch(), 0, 0
+			}
+			if err := b.Index(passageID(next+uint64(i), k), passageFields(d, p)); err != nil {
+				return fmt.Errorf("index %s: %w", d.ID, err)
+			}
+			n++
+			size += p.End - p.Start
+		}
+	}
+	if n > 0 {
+		if err := x.batch(b); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+	}
+	for i, d := range docs {
+		u.last[d.ID] = len(u.recs)
+		u.recs = append(u.recs, record{
+			ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Source: d.Source,
+			Kind: d.Kind, Tags: d.Tags, Key: next + uint64(i), Passages: len(d.Passages), Body: entries[i],
+			Hash: hashes[i], Speakers: speakersOf(d),
+		})
+	}
+	return nil
+}
+
+// commit makes a staged update visible in one docs.db transaction: the new
+// records replace the old, removed documents go, and the keys of every
+// replaced or removed version are listed as pending, for purge to delete
+// their passages. stored and st are updated to match; u is emptied.
+func (x *Index) commit(u *staged, stored map[string]have, st *Stats) error {
+	if len(u.recs) == 0 && len(u.removed) == 0 {
+		return nil
+	}
 	now := time.Now().UTC()
-	err = x.db.Update(func(tx *bolt.Tx) error {
+	removed := 0
+	err := x.db.Update(func(tx *bolt.Tx) error {
 		docsB, keysB := tx.Bucket(bucketDocs), tx.Bucket(bucketKeys)
+		pending, err := tx.CreateBucketIfNotExists(bucketPending)
+		if err != nil {
+			return err
+		}
 		// Documents arrive in ID order and new keys in key order, so
 		// nearly every insert is an append: full pages keep docs.db small,
 		// and with it the part of it that reads map in.
@@ -533,28 +605,52 @@ func (x *Index) store(docs []corpus.Document, hashes []string, stored map[string
 		if err != nil {
 			return err
 		}
-		for i, d := range docs {
-			r := record{
-				ID: d.ID, Title: d.Title, Date: d.Date, URL: d.URL, Source: d.Source,
-				Kind: d.Kind, Tags: d.Tags, Key: keys[i], Passages: len(d.Passages), Body: entries[i],
-				Hash: hashes[i], Added: now, Speakers: speakersOf(d),
+		// retire takes the stored version of id out of the index, keeping
+		// its passages listed for deletion; it returns that version.
+		retire := func(id string) (record, bool, error) {
+			v := docsB.Get([]byte(id))
+			if v == nil {
+				return record{}, false, nil
 			}
+			var prev record
+			if err := json.Unmarshal(v, &prev); err != nil {
+				return record{}, false, fmt.Errorf("document %q: %w", id, err)
+			}
+			live -= prev.Body.Len
+			if err := keysB.Delete(keyBytes(prev.Key)); err != nil {
+				return record{}, false, err
+			}
+			if err := addSpeakers(tx, prev.Speakers, prev.Date, -1); err != nil {
+				return record{}, false, err
+			}
+			return prev, true, pending.Put(keyBytes(prev.Key), strconv.AppendInt(nil, int64(prev.Passages), 10))
+		}
+		for id := range u.removed {
+			if _, ok, err := retire(id); err != nil {
+				return err
+			} else if ok {
+				removed++
+			}
+			if err := docsB.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		for i, r := range u.recs {
+			if u.last[r.ID] != i {
+				continue // a later version came in the same update; this key stays pending
+			}
+			r.Added = now
 			// A document keeps the time it was first added, so the
 			// digest does not announce an edited document twice.
 			if t, ok := x.firstAdded[r.ID]; ok && !t.IsZero() {
 				r.Added = t
 			}
-			if v := docsB.Get([]byte(r.ID)); v != nil {
-				var prev record
-				if json.Unmarshal(v, &prev) == nil {
-					live -= prev.Body.Len
-					if !prev.Added.IsZero() {
-						r.Added = prev.Added
-					}
-					if err := addSpeakers(tx, prev.Speakers, prev.Date, -1); err != nil {
-						return err
-					}
-				}
+			prev, ok, err := retire(r.ID)
+			if err != nil {
+				return err
+			}
+			if ok && !prev.Added.IsZero() {
+				r.Added = prev.Added
 			}
 			if err := addSpeakers(tx, r.Speakers, r.Date, 1); err != nil {
 				return err
@@ -573,25 +669,45 @@ func (x *Index) store(docs []corpus.Document, hashes []string, stored map[string
 			if err := keysB.Put(keyBytes(r.Key), []byte(r.ID)); err != nil {
 				return err
 			}
+			if err := pending.Delete(keyBytes(r.Key)); err != nil {
+				return err
+			}
+		}
+		if err := putLive(tx, live); err != nil {
+			return err
 		}
 		if err := putNewest(tx, newest); err != nil {
 			return err
 		}
-		return putLive(tx, live)
+		if x.seams.commit != nil {
+			return x.seams.commit()
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("store documents: %w", err)
 	}
-	for i, d := range docs {
-		stored[d.ID] = have{hash: hashes[i], key: keys[i], passages: len(d.Passages)}
+	for id := range u.removed {
+		delete(stored, id)
 	}
+	for i, r := range u.recs {
+		if u.last[r.ID] == i {
+			stored[r.ID] = have{hash: r.Hash, key: r.Key, passages: r.Passages}
+		}
+	}
+	st.Removed += removed
+	x.generation.Add(1)
+	u.recs = u.recs[:0]
+	clear(u.last)
+	clear(u.removed)
 	return nil
 }
 
-// reserveKeys hands out n document keys and returns the first. They are
-// recorded as taken before any passage is indexed under them, so a key is
-// never reused for another document, even after a crash.
-func (x *Index) reserveKeys(n int) (uint64, error) {
+// reserveKeys hands out a key for each of docs and returns the first. They
+// are recorded as taken, and listed as pending with their passage counts,
+// before any passage is indexed under them: a key is never reused, and
+// passages that never get a record are found and deleted (see purge).
+func (x *Index) reserveKeys(docs []corpus.Document) (uint64, error) {
 	var first uint64
 	err := x.db.Update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
@@ -600,67 +716,21 @@ func (x *Index) reserveKeys(n int) (uint64, error) {
 			return fmt.Errorf("next document key: %w", ErrCorrupt)
 		}
 		first = next
-		return meta.Put(keyNext, strconv.AppendUint(nil, next+uint64(n), 10))
+		pending, err := tx.CreateBucketIfNotExists(bucketPending)
+		if err != nil {
+			return err
+		}
+		for i, d := range docs {
+			if err := pending.Put(keyBytes(next+uint64(i)), strconv.AppendInt(nil, int64(len(d.Passages)), 10)); err != nil {
+				return err
+			}
+		}
+		return meta.Put(keyNext, strconv.AppendUint(nil, next+uint64(len(docs)), 10))
 	})
 	return first, err
 }
 
 func keyBytes(key uint64) []byte { return binary.BigEndian.AppendUint64(nil, key) }
-
-// remove deletes the documents whose IDs are in ids and stored.
-func (x *Index) remove(stored map[string]have, ids []string, st *Stats) error {
-	var gone []string
-	b := x.bl.NewBatch()
-	for _, id := range ids {
-		h, ok := stored[id]
-		if !ok {
-			continue
-		}
-		gone = append(gone, id)
-		for i := range h.passages {
-			b.Delete(passageID(h.key, i))
-		}
-	}
-	if len(gone) == 0 {
-		return nil
-	}
-	if err := x.bl.Batch(b); err != nil {
-		return fmt.Errorf("remove documents: %w", err)
-	}
-	err := x.db.Update(func(tx *bolt.Tx) error {
-		docsB := tx.Bucket(bucketDocs)
-		live, err := liveBytes(tx)
-		if err != nil {
-			return err
-		}
-		for _, id := range gone {
-			if v := docsB.Get([]byte(id)); v != nil {
-				var r record
-				if json.Unmarshal(v, &r) == nil {
-					live -= r.Body.Len
-					if err := addSpeakers(tx, r.Speakers, r.Date, -1); err != nil {
-						return err
-					}
-				}
-			}
-			if err := docsB.Delete([]byte(id)); err != nil {
-				return err
-			}
-			if err := tx.Bucket(bucketKeys).Delete(keyBytes(stored[id].key)); err != nil {
-				return err
-			}
-		}
-		return putLive(tx, live)
-	})
-	if err != nil {
-		return fmt.Errorf("remove documents: %w", err)
-	}
-	for _, id := range gone {
-		delete(stored, id)
-	}
-	st.Removed += len(gone)
-	return nil
-}
 
 // passageID names passage i of the document with the given key in Bleve:
 // both numbers in base 36, such as "2bv.1c". Bleve stores and indexes every
@@ -784,7 +854,9 @@ func (x *Index) AddedSince(t time.Time) ([]Entry, error) {
 
 // Count returns the number of documents and passages in the index.
 func (x *Index) Count() (docs, passages int, err error) {
+	x.blMu.RLock()
 	n, err := x.bl.DocCount()
+	x.blMu.RUnlock()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -794,6 +866,10 @@ func (x *Index) Count() (docs, passages int, err error) {
 	})
 	return docs, int(n), err
 }
+
+// Generation changes whenever an update adds, changes or removes
+// documents.
+func (x *Index) Generation() uint64 { return x.generation.Load() }
 
 func newestDate(tx *bolt.Tx) (time.Time, error) {
 	v := tx.Bucket(bucketMeta).Get(keyNewest)

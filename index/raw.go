@@ -18,7 +18,9 @@ func (x *Index) RawMatch(ctx context.Context, text string, size int) (int, error
 	mq := bleve.NewMatchQuery(text)
 	mq.SetField("text")
 	req := bleve.NewSearchRequestOptions(mq, size, 0, false)
+	x.blMu.RLock()
 	res, err := x.bl.SearchInContext(ctx, req)
+	x.blMu.RUnlock()
 	if err != nil {
 		return 0, fmt.Errorf("raw match: %w", err)
 	}

@@ -189,7 +189,9 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		ctx, cancel = context.WithTimeout(ctx, q.MaxDuration)
 		defer cancel()
 	}
+	x.blMu.RLock()
 	res, err := x.bl.SearchInContext(ctx, req)
+	x.blMu.RUnlock()
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -220,6 +222,8 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 // passages in the index. Counts may include recently deleted passages until
 // Bleve merges segments, which is close enough for term weights.
 func (x *Index) DocFreq(term string) (df, n int) {
+	x.blMu.RLock()
+	defer x.blMu.RUnlock()
 	total, err := x.bl.DocCount()
 	if err != nil {
 		return 0, 0

@@ -78,7 +78,13 @@ func speakersOf(d corpus.Document) docSpeakers {
 // addSpeakers adds (sign 1) or takes away (sign -1) a document's speakers
 // in the registry.
 func addSpeakers(tx *bolt.Tx, ds docSpeakers, date time.Time, sign int) error {
-	b := tx.Bucket(bucketSpeakers)
+	if len(ds.Passages) == 0 && len(ds.Offices) == 0 {
+		return nil
+	}
+	b, err := tx.CreateBucketIfNotExists(bucketSpeakers)
+	if err != nil {
+		return err
+	}
 	update := func(who string, f func(e *speakerEntry)) error {
 		var e speakerEntry
 		if v := b.Get([]byte(who)); v != nil {

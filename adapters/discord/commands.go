@@ -17,6 +17,7 @@ const (
 	sorryDigestText  = "Sorry, something went wrong with the digest. Please try again in a moment."
 	noDigestsText    = "Digests are not configured on this bot."
 	restartingText   = "The bot is restarting. Please try again in a moment."
+	busyText         = "Sorry, I'm too busy to answer right now. Please try again in a minute."
 	emptyQuestion    = "Ask a question, for example: `/ask question: Will the US send troops to Ukraine?`"
 	managePermission = "Changing this channel's digest subscription needs the Manage Channels permission."
 )
@@ -93,13 +94,22 @@ func (b *Bot) onInteractionCreate(_ *discordgo.Session, ic *discordgo.Interactio
 		b.log.Debug("duplicate interaction", "id", i.ID)
 		return
 	}
-	if !b.begin() {
-		return
+	switch b.begin() {
+	case admitted:
+		go func() {
+			defer b.end()
+			b.handleInteraction(context.Background(), i, b.gatewayRespond(i))
+		}()
+	case admitBusy:
+		log := b.log.With("interaction", i.ID)
+		log.Info("too many questions in flight; telling the person to try again", "limit", b.cfg.MaxInFlight)
+		respond := b.gatewayRespond(i)
+		b.noticeLater(log, func(ctx context.Context) error {
+			return respond(ctx, messageResponse(textReply(busyText), true))
+		})
+	case admitClosing:
+		b.drop(b.log.With("interaction", i.ID), "shutting down", nil)
 	}
-	go func() {
-		defer b.end()
-		b.handleInteraction(context.Background(), i, b.gatewayRespond(i))
-	}()
 }
 
 func (b *Bot) gatewayRespond(i *discordgo.Interaction) respondFunc {
@@ -129,8 +139,10 @@ func (b *Bot) handleInteraction(ctx context.Context, i *discordgo.Interaction, r
 	log := b.log.With("interaction", i.ID, "command", data.Name)
 	quick := func(text string, ephemeral bool) {
 		if err := respond(ctx, messageResponse(textReply(text), ephemeral)); err != nil {
-			log.Error("respond to interaction", "err", err)
+			b.drop(log, "respond to interaction", err)
+			return
 		}
+		b.answered.Add(1)
 	}
 	switch data.Name {
 	case "help":
@@ -241,6 +253,7 @@ func (b *Bot) handleDigest(ctx context.Context, i *discordgo.Interaction, respon
 
 type logger interface {
 	Error(string, ...any)
+	Warn(string, ...any)
 	Debug(string, ...any)
 }
 
@@ -270,14 +283,16 @@ func (b *Bot) respondSlow(ctx context.Context, i *discordgo.Interaction, respond
 		t.Stop()
 		cancel()
 		if err := respond(ctx, messageResponse(r, ephemeral)); err != nil {
-			log.Error("respond to interaction", "err", err)
+			b.drop(log, "respond to interaction", err)
+			return
 		}
+		b.answered.Add(1)
 		return
 	case <-t.C:
 	}
 	if err := respond(ctx, deferredResponse(ephemeral)); err != nil {
 		cancel()
-		log.Error("defer interaction response", "err", err)
+		b.drop(log, "defer interaction response", err)
 		return
 	}
 	b.goTracked(func() {
@@ -291,8 +306,10 @@ func (b *Bot) respondSlow(ctx context.Context, i *discordgo.Interaction, respond
 			return err
 		})
 		if err != nil {
-			log.Error("edit deferred interaction response", "err", err)
+			b.drop(log, "edit deferred interaction response", err)
+			return
 		}
+		b.answered.Add(1)
 	})
 }
 
@@ -351,13 +368,19 @@ func (b *Bot) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCreate)
 		b.log.Debug("duplicate message", "id", m.ID)
 		return
 	}
-	if !b.begin() {
-		return
+	switch b.begin() {
+	case admitted:
+		go func() {
+			defer b.end()
+			b.handleMessage(m)
+		}()
+	case admitBusy:
+		log := b.log.With("message", m.ID, "channel", m.ChannelID)
+		log.Info("too many questions in flight; telling the person to try again", "limit", b.cfg.MaxInFlight)
+		b.noticeLater(log, func(ctx context.Context) error { return b.replyTo(ctx, m, textReply(busyText)) })
+	case admitClosing:
+		b.drop(b.log.With("message", m.ID, "channel", m.ChannelID), "shutting down", nil)
 	}
-	go func() {
-		defer b.end()
-		b.handleMessage(m)
-	}()
 }
 
 // wantMessage reports whether m is a person's DM to the bot or a message
@@ -410,16 +433,22 @@ func (b *Bot) handleMessage(m *discordgo.Message) {
 		log.Debug("question", "text", q.Text)
 		r = b.ask(ctx, log, q)
 	}
+	sendCtx, cancelSend := context.WithTimeout(context.Background(), b.cfg.HTTPTimeout)
+	defer cancelSend()
+	if err := b.replyTo(sendCtx, m, r); err != nil {
+		b.drop(log, "reply to message", err)
+		return
+	}
+	b.answered.Add(1)
+}
+
+// replyTo sends r as a reply to m.
+func (b *Bot) replyTo(ctx context.Context, m *discordgo.Message, r reply) error {
 	msg := messageSend(r)
 	noFail := false
 	msg.Reference = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &noFail}
-	sendCtx, cancelSend := context.WithTimeout(context.Background(), b.cfg.HTTPTimeout)
-	defer cancelSend()
-	err = b.rest(sendCtx, func(opts ...discordgo.RequestOption) error {
+	return b.rest(ctx, func(opts ...discordgo.RequestOption) error {
 		_, err := b.s.ChannelMessageSendComplex(m.ChannelID, msg, opts...)
 		return err
 	})
-	if err != nil {
-		log.Error("reply to message", "err", err)
-	}
 }

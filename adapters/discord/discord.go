@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/redact"
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 )
@@ -56,7 +57,9 @@ type Config struct {
 	MaxRetryWait    time.Duration // longest wait for one rate-limit retry or bucket reset (default 5s)
 	DedupeTTL       time.Duration // how long IDs are remembered (default and minimum 1h)
 	DedupeSize      int           // most IDs remembered (default 10000)
-	MaxInFlight     int           // questions answered at once; more are dropped with a warning (default 64)
+	Dedupe          Deduper       // shared across replicas (see Deduper); nil = this process only
+	MaxInFlight     int           // questions answered at once; more are told to try again in a minute (default 64)
+	MaxNotices      int           // such "too busy" replies being sent at once; beyond, one is dropped, logged at warn and counted (default 256)
 	MaxBodyBytes    int64         // HTTP interaction body limit (default 64 KiB)
 	SignatureWindow time.Duration // accepted signature timestamp skew (default 5m)
 	ReconnectDelay  time.Duration // first gateway reconnect wait, doubling to 2m (default 1s)
@@ -87,6 +90,9 @@ func (c *Config) setDefaults() {
 	if c.MaxInFlight <= 0 {
 		c.MaxInFlight = 64
 	}
+	if c.MaxNotices <= 0 {
+		c.MaxNotices = 256
+	}
 	if c.DedupeSize <= 0 {
 		c.DedupeSize = 10000
 	}
@@ -114,15 +120,35 @@ type Bot struct {
 	log    *slog.Logger
 	s      *discordgo.Session
 	pubKey ed25519.PublicKey
-	seen   *dedupe
+	seen   deliveryLog
 	selfID atomic.Pointer[string]
 
 	disconnected chan struct{} // gateway dropped; Run reconnects
 
-	mu       sync.Mutex // guards closing, inFlight and wg.Add against wg.Wait
+	mu       sync.Mutex // guards closing, inFlight, notices and wg.Add against wg.Wait
 	closing  bool
 	inFlight int            // tasks started by begin and not yet ended
-	wg       sync.WaitGroup // in-flight answers
+	notices  int            // busy replies being sent (beginNotice)
+	wg       sync.WaitGroup // in-flight answers and notices
+
+	up                      atomic.Bool  // the gateway is connected, or HTTP-only Run is active
+	answered, busy, dropped atomic.Int64 // see Stats
+}
+
+// Stats counts what became of the commands and messages the bot took, and
+// reports whether it is serving. Every one ends in Answered or Busy, or,
+// when even the busy reply cannot be sent, in Dropped (each logged at
+// warn).
+type Stats struct {
+	Up       bool  // the gateway is connected (HTTP-only: Run is active)
+	Answered int64 // replies delivered: answers, "not found", help, apologies
+	Busy     int64 // told to try again: too busy, or restarting (HTTP)
+	Dropped  int64 // replies that could not be sent
+}
+
+// Stats returns the counters since New.
+func (b *Bot) Stats() Stats {
+	return Stats{Up: b.up.Load(), Answered: b.answered.Load(), Busy: b.busy.Load(), Dropped: b.dropped.Load()}
 }
 
 // New checks cfg and prepares a Bot; it does not connect to anything.
@@ -144,11 +170,14 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 		return nil, errors.New("discord: the bot token contains white space")
 	}
 	cfg.setDefaults()
+	// Everything this adapter logs, the shared de-duplication's warnings
+	// included, passes the redactor.
+	logger = slog.New(redact.Handler(logger.With("platform", "discord").Handler(), scrub))
 	b := &Bot{
 		cfg:          cfg,
 		ans:          ans,
-		log:          logger.With("platform", "discord"),
-		seen:         newDedupe(cfg.DedupeTTL, cfg.DedupeSize, cfg.Clock),
+		log:          logger,
+		seen:         newDeliveryLog(cfg, logger),
 		disconnected: make(chan struct{}, 1),
 	}
 	if cfg.PublicKey != "" {
@@ -160,7 +189,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	}
 	tr, err := newAPITransport(cfg.APIURL, cfg.MaxRetryWait, nil)
 	if err != nil {
-		return nil, fmt.Errorf("discord: %w", err)
+		return nil, fmt.Errorf("discord: %w", scrubErr(err))
 	}
 
 	token := ""
@@ -203,7 +232,9 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 // a clean shutdown.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.BotToken == "" {
+		b.up.Store(true)
 		<-ctx.Done()
+		b.up.Store(false)
 		b.drain()
 		return nil
 	}
@@ -214,8 +245,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		return err
 	}
 	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("discord: open gateway: %w", redact(err))
+		return fmt.Errorf("discord: open gateway: %w", scrubErr(err))
 	}
+	b.up.Store(true)
+	defer b.up.Store(false)
 	b.log.Info("gateway connected")
 	delay := b.cfg.ReconnectDelay
 	for {
@@ -237,11 +270,12 @@ func (b *Bot) Run(ctx context.Context) error {
 			}
 			err := b.s.Open()
 			if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+				b.up.Store(true)
 				b.log.Info("gateway reconnected")
 				delay = b.cfg.ReconnectDelay
 				break
 			}
-			b.log.Warn("gateway reconnect failed", "err", redact(err))
+			b.log.Warn("gateway reconnect failed", "err", scrubErr(err))
 			delay = min(delay*2, maxReconnectDelay)
 		}
 	}
@@ -252,7 +286,7 @@ func (b *Bot) shutdown() {
 	b.log.Info("shutting down; finishing in-flight answers")
 	b.drain()
 	if err := b.s.Close(); err != nil {
-		b.log.Warn("close gateway", "err", redact(err))
+		b.log.Warn("close gateway", "err", scrubErr(err))
 	}
 }
 
@@ -296,22 +330,31 @@ func (b *Bot) PostDigest(ctx context.Context, channelID string, d answer.Digest)
 	return nil
 }
 
-// begin records an in-flight task; it fails once shutdown has started.
-func (b *Bot) begin() bool {
+// admission is what becomes of a new command or message.
+type admission int
+
+const (
+	admitted     admission = iota // answer it
+	admitBusy                     // MaxInFlight reached: say so
+	admitClosing                  // shutting down
+)
+
+// begin records an in-flight task unless MaxInFlight are running or
+// shutdown has started.
+func (b *Bot) begin() admission {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closing {
-		return false
+		return admitClosing
 	}
 	if b.inFlight >= b.cfg.MaxInFlight {
 		// A flood (or a slow engine) must not grow goroutines without
-		// bound; Discord shows the user that the bot did not respond.
-		b.log.Warn("too many questions in flight; dropping one", "limit", b.cfg.MaxInFlight)
-		return false
+		// bound: the person is told to try again instead.
+		return admitBusy
 	}
 	b.inFlight++
 	b.wg.Add(1)
-	return true
+	return admitted
 }
 
 func (b *Bot) end() {
@@ -319,6 +362,48 @@ func (b *Bot) end() {
 	b.inFlight--
 	b.mu.Unlock()
 	b.wg.Done()
+}
+
+// noticeLater sends a "too busy" reply with send on a goroutine of its own,
+// at most MaxNotices at a time; beyond that, or when send fails, the reply
+// is dropped: logged at warn and counted.
+func (b *Bot) noticeLater(log logger, send func(ctx context.Context) error) {
+	b.mu.Lock()
+	ok := !b.closing && b.notices < b.cfg.MaxNotices
+	if ok {
+		b.notices++
+		b.wg.Add(1)
+	}
+	b.mu.Unlock()
+	if !ok {
+		b.drop(log, "too many replies in flight", nil)
+		return
+	}
+	go func() {
+		defer func() {
+			b.mu.Lock()
+			b.notices--
+			b.mu.Unlock()
+			b.wg.Done()
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), b.cfg.HTTPTimeout)
+		defer cancel()
+		if err := send(ctx); err != nil {
+			b.drop(log, "busy reply failed", err)
+			return
+		}
+		b.busy.Add(1)
+	}()
+}
+
+// drop records a reply that will never be delivered.
+func (b *Bot) drop(log logger, reason string, err error) {
+	n := b.dropped.Add(1)
+	args := []any{"reason", reason, "dropped_total", n}
+	if err != nil {
+		args = append(args, "err", err)
+	}
+	log.Warn("reply dropped", args...)
 }
 
 // goTracked runs f as an in-flight task. Only call it from a task that is
@@ -346,7 +431,7 @@ func (b *Bot) rest(ctx context.Context, call func(opts ...discordgo.RequestOptio
 		err := call(discordgo.WithContext(ctx))
 		var rl *discordgo.RateLimitError
 		if !errors.As(err, &rl) {
-			return redact(err)
+			return scrubErr(err)
 		}
 		if attempt >= b.cfg.MaxRetries {
 			return fmt.Errorf("rate limited after %d attempts", attempt+1)
@@ -366,28 +451,16 @@ func (b *Bot) rest(ctx context.Context, call func(opts ...discordgo.RequestOptio
 // tokenInPath matches the secret part of interaction and webhook URLs.
 var tokenInPath = regexp.MustCompile(`(/(?:interactions|webhooks)/[0-9]+/)[^/\s"?]+`)
 
-// redact removes interaction and webhook tokens from an error's text
-// (discordgo and net/http put request URLs in errors). The bot token is
-// sent in a header and never appears in URLs.
-func redact(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	clean := tokenInPath.ReplaceAllString(msg, "${1}[redacted]")
-	if clean == msg {
-		return err
-	}
-	return &redactedError{msg: clean, err: err}
+// scrub removes interaction and webhook tokens from text (discordgo and
+// net/http put request URLs in errors), and the user information and query
+// values of any URL (redact.Text). The bot token is sent in a header and
+// never appears in URLs.
+func scrub(s string) string {
+	return redact.Text(tokenInPath.ReplaceAllString(s, "${1}[redacted]"))
 }
 
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+// scrubErr is err with its text scrubbed; errors.Is and As still work.
+func scrubErr(err error) error { return redact.Err(err, scrub) }
 
 func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	if r.User != nil {
@@ -405,6 +478,7 @@ func (b *Bot) self() string {
 }
 
 func (b *Bot) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
+	b.up.Store(false)
 	select {
 	case b.disconnected <- struct{}{}:
 	default:

@@ -75,6 +75,21 @@ type fakeDiscord struct {
 
 	reqCh  chan recorded
 	connCh chan *fakeConn
+
+	hold chan struct{} // when set, interaction callbacks wait for it to close
+}
+
+// holdCallbacks makes interaction callbacks wait (on) until called with off:
+// Discord being slow.
+func (f *fakeDiscord) holdCallbacks(on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if on {
+		f.hold = make(chan struct{})
+	} else if f.hold != nil {
+		close(f.hold)
+		f.hold = nil
+	}
 }
 
 func newFakeDiscord(t *testing.T) *fakeDiscord {
@@ -113,8 +128,12 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 			limited = true
 		}
 	}
+	hold := f.hold
 	f.mu.Unlock()
 	f.reqCh <- rec
+	if hold != nil && strings.HasSuffix(r.URL.Path, "/callback") {
+		<-hold
+	}
 
 	w.Header().Set("Content-Type", "application/json")
 	if limited {

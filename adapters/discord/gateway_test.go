@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -31,11 +32,19 @@ func quoteAnswerer() fakeAnswerer {
 // gateway is connected. stop cancels Run and waits for it to return nil.
 func startGateway(t *testing.T, cfg Config, ans answerer) (fd *fakeDiscord, conn *fakeConn, stop func()) {
 	t.Helper()
+	fd, conn, stop, _ = startGatewayLogging(t, cfg, ans, testLogger(t))
+	return fd, conn, stop
+}
+
+// startGatewayLogging is startGateway with the bot's log going to logger;
+// it also returns the Bot.
+func startGatewayLogging(t *testing.T, cfg Config, ans answerer, logger *slog.Logger) (fd *fakeDiscord, conn *fakeConn, stop func(), b *Bot) {
+	t.Helper()
 	fd = newFakeDiscord(t)
 	cfg.BotToken = "test-token"
 	cfg.AppID = "42"
 	cfg.APIURL = fd.srv.URL
-	b, err := New(cfg, ans, testLogger(t))
+	b, err := New(cfg, ans, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +70,7 @@ func startGateway(t *testing.T, cfg Config, ans answerer) (fd *fakeDiscord, conn
 		}
 	}
 	t.Cleanup(stop)
-	return fd, conn, stop
+	return fd, conn, stop, b
 }
 
 func interaction(id, name string, options ...map[string]any) map[string]any {

@@ -61,8 +61,18 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "duplicate interaction", http.StatusConflict)
 		return
 	}
-	if !b.begin() {
-		writeJSON(w, messageResponse(textReply(restartingText), true))
+	if a := b.begin(); a != admitted {
+		// Both are true and tell the person what to do; nothing is left
+		// running, so they need no in-flight slot.
+		text := busyText
+		if a == admitClosing {
+			text = restartingText
+		}
+		if err := writeJSON(w, messageResponse(textReply(text), true)); err != nil {
+			b.drop(b.log.With("interaction", i.ID), "busy reply failed", err)
+			return
+		}
+		b.busy.Add(1)
 		return
 	}
 	defer b.end()

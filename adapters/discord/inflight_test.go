@@ -19,19 +19,22 @@ func TestInFlightIsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		if !b.begin() {
+		if b.begin() != admitted {
 			t.Fatalf("begin() #%d refused below the limit", i+1)
 		}
 	}
-	if b.begin() {
+	if b.begin() != admitBusy {
 		t.Fatal("begin() accepted a fourth task with MaxInFlight 3")
 	}
 	b.end()
-	if !b.begin() {
+	if b.begin() != admitted {
 		t.Fatal("begin() refused after a task ended")
 	}
 	for range 3 {
 		b.end()
 	}
 	b.drain()
+	if b.begin() != admitClosing {
+		t.Error("begin() after drain, want admitClosing")
+	}
 }

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -98,13 +99,34 @@ func TestInteractionRateLimited(t *testing.T) {
 
 func TestRedactHidesInteractionTokens(t *testing.T) {
 	t.Parallel()
-	err := redact(errors.New(`Post "http://127.0.0.1/api/v9/interactions/503/aW50ZXJhY3Rpb24/callback": EOF`))
+	err := scrubErr(errors.New(`Post "http://127.0.0.1/api/v9/interactions/503/aW50ZXJhY3Rpb24/callback": EOF`))
 	if strings.Contains(err.Error(), "aW50ZXJhY3Rpb24") {
-		t.Errorf("redact = %q, still holds the token", err)
+		t.Errorf("scrubErr = %q, still holds the token", err)
 	}
-	err = redact(errors.New(`Patch "https://discord.com/api/v9/webhooks/42/secret-token/messages/@original": timeout`))
+	err = scrubErr(errors.New(`Patch "https://discord.com/api/v9/webhooks/42/secret-token/messages/@original": timeout`))
 	if strings.Contains(err.Error(), "secret-token") {
-		t.Errorf("redact = %q, still holds the token", err)
+		t.Errorf("scrubErr = %q, still holds the token", err)
+	}
+}
+
+// TestSecretsInURLsRedacted: a password or a query value in the API URL
+// reaches neither New's error nor the log.
+func TestSecretsInURLsRedacted(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"https://admin:hunter2@proxy.example/api", "https://proxy.example/api?key=hunter2", "ftp://admin:hunter2@proxy.example"} {
+		_, err := New(Config{PublicKey: strings.Repeat("ab", 32), APIURL: u}, nopAnswerer{}, nil)
+		if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "proxy.example") {
+			t.Errorf("New(APIURL %s) = %v, want an error naming the host, not the secret", u, err)
+		}
+	}
+	var buf strings.Builder
+	b, err := New(Config{PublicKey: strings.Repeat("ab", 32)}, nopAnswerer{}, slog.New(slog.NewTextHandler(&buf, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.log.Warn("reconnect failed", "err", errors.New(`Get "https://u:***@gw.example/?token=hunter2": EOF`), "url", "https://webhooks.example/api/v9/webhooks/42/hunter2/messages")
+	if strings.Contains(buf.String(), "hunter2") || !strings.Contains(buf.String(), "reconnect failed") {
+		t.Errorf("log = %s, want the warning without the secret", buf.String())
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // answerer is the answer engine as this package uses it.
@@ -64,7 +65,13 @@ type Config struct {
 	Clock func() time.Time
 
 	// QueueSize bounds the questions waiting for a worker, default 256.
+	// A question that finds the queue full is told to ask again in a minute.
 	QueueSize int
+	// NoticeQueueSize bounds the short replies waiting to be posted ("too
+	// busy", help, usage), default 1024. They have their own workers, so a
+	// full question queue never silences them; one that finds this queue
+	// full too is logged at warn and counted in Stats.Dropped.
+	NoticeQueueSize int
 	// AnswerTimeout bounds one question, engine and replies included,
 	// default 30s.
 	AnswerTimeout time.Duration
@@ -75,6 +82,9 @@ type Config struct {
 	DedupeWindow time.Duration
 	// DedupeMax bounds the remembered events, default 100000.
 	DedupeMax int
+	// Dedupe, when set, de-duplicates deliveries across replicas (see
+	// Deduper); this process's memory still backs it up.
+	Dedupe Deduper
 	// UserLimit is how many questions one person may ask per UserWindow,
 	// default 10; negative disables the limit.
 	UserLimit int
@@ -102,15 +112,35 @@ type Bot struct {
 	api    slackAPI
 	clock  func() time.Time
 
-	seen    *dedupe
+	seen    deliveryLog
 	limiter *userLimiter
 
-	qmu    sync.RWMutex
-	closed bool
-	jobs   chan job
+	qmu     sync.RWMutex
+	closed  bool
+	jobs    chan job // questions, shares and digest commands
+	notices chan job // short replies, posted by their own workers
 
-	started atomic.Bool
+	running atomic.Bool // Run is active
+	up      atomic.Bool // Run is serving: auth.test passed
 	self    atomic.Pointer[identity]
+
+	answered, busy, dropped atomic.Int64 // see Stats
+}
+
+// Stats counts what became of the questions the bot acknowledged, and
+// reports whether it is serving. Every acknowledged question ends in
+// Answered or Busy, or, when even that reply cannot be posted, in Dropped
+// (each logged at warn).
+type Stats struct {
+	Up       bool  // Run is serving: the bot token was accepted
+	Answered int64 // replies posted to questions: answers, "no answer", apologies
+	Busy     int64 // questions told "too busy, ask again in a minute"
+	Dropped  int64 // replies of any kind that could not be queued or posted
+}
+
+// Stats returns the counters since New.
+func (b *Bot) Stats() Stats {
+	return Stats{Up: b.up.Load(), Answered: b.answered.Load(), Busy: b.busy.Load(), Dropped: b.dropped.Load()}
 }
 
 // job is one unit of work for the worker pool.
@@ -141,16 +171,17 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	}
 	u, err := url.Parse(cfg.APIURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("slack: API URL %q is not an http(s) URL", cfg.APIURL)
+		return nil, fmt.Errorf("slack: API URL %q is not an http(s) URL", redact.Text(cfg.APIURL))
 	}
 	if !strings.HasSuffix(cfg.APIURL, "/") {
 		cfg.APIURL += "/"
 	}
-	if cfg.Workers < 0 || cfg.QueueSize < 0 || cfg.DedupeMax < 0 || cfg.MaxBodyBytes < 0 {
-		return nil, errors.New("slack: Workers, QueueSize, DedupeMax and MaxBodyBytes must not be negative")
+	if cfg.Workers < 0 || cfg.QueueSize < 0 || cfg.NoticeQueueSize < 0 || cfg.DedupeMax < 0 || cfg.MaxBodyBytes < 0 {
+		return nil, errors.New("slack: Workers, QueueSize, NoticeQueueSize, DedupeMax and MaxBodyBytes must not be negative")
 	}
 	setDefault(&cfg.Workers, 4)
 	setDefault(&cfg.QueueSize, 256)
+	setDefault(&cfg.NoticeQueueSize, 1024)
 	setDefault(&cfg.AnswerTimeout, 30*time.Second)
 	setDefault(&cfg.ShutdownTimeout, 30*time.Second)
 	setDefault(&cfg.DedupeWindow, time.Hour)
@@ -172,7 +203,7 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	logger = logger.With("platform", "slack")
 
 	// Everything this adapter and slack-go log passes the redactor.
-	logger = slog.New(redacting{logger.Handler()})
+	logger = slog.New(redact.Handler(logger.Handler(), redactString))
 	opts := []slack.Option{
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionHTTPClient(cfg.HTTPClient),
@@ -189,9 +220,10 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 		client:  client,
 		api:     client,
 		clock:   cfg.Clock,
-		seen:    newDedupe(cfg.Clock, cfg.DedupeWindow, cfg.DedupeMax),
+		seen:    newDeliveryLog(cfg, logger),
 		limiter: newUserLimiter(cfg.Clock, cfg.UserLimit, cfg.UserWindow),
 		jobs:    make(chan job, cfg.QueueSize),
+		notices: make(chan job, cfg.NoticeQueueSize),
 	}
 	return b, nil
 }
@@ -202,37 +234,48 @@ func setDefault[T int | int64 | time.Duration](v *T, def T) {
 	}
 }
 
-// Run checks the bot token with auth.test, starts the worker pool and, when
-// an app token is configured, reads events over Socket Mode, reconnecting
-// after drops. Without an app token it only runs the pool for the handlers
-// mounted by Register. Run returns nil once ctx is done and the answers
-// already accepted are finished (bounded by Config.ShutdownTimeout).
+// Run checks the bot token with auth.test, starts the worker pools and,
+// when an app token is configured, reads events over Socket Mode,
+// reconnecting after drops. Without an app token it only runs the pools for
+// the handlers mounted by Register. Run returns nil once ctx is done and the
+// answers already accepted are finished (bounded by
+// Config.ShutdownTimeout).
+//
+// When Run fails (auth.test refused or unreachable, Socket Mode given up)
+// it returns the error and keeps the questions already queued: Run may be
+// called again, and the caller retries with a backoff.
 func (b *Bot) Run(ctx context.Context) error {
-	if !b.started.CompareAndSwap(false, true) {
-		return errors.New("slack: Run called twice")
+	if !b.running.CompareAndSwap(false, true) {
+		return errors.New("slack: Run is already running")
 	}
+	defer b.running.Store(false)
 	authCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	who, err := b.api.AuthTestContext(authCtx)
 	cancel()
 	if err != nil {
-		b.closeQueue()
 		if ctx.Err() != nil {
+			// Stopped before Slack was reached: what was queued (over HTTP)
+			// is never posted.
+			b.closeQueue()
+			b.discardQueued()
 			return nil
 		}
-		return fmt.Errorf("slack auth.test: %w", err)
+		return fmt.Errorf("slack auth.test: %w", redact.Err(err, redactString))
 	}
 	b.self.Store(&identity{userID: who.UserID, botID: who.BotID})
 	b.log.Info("slack connected", "team", who.Team, "bot_user", who.UserID, "socket_mode", b.cfg.AppToken != "")
+	b.up.Store(true)
+	defer b.up.Store(false)
 
 	workCtx, stopWork := b.workContext(ctx)
 	defer stopWork()
+	quit := make(chan struct{})
 	var workers sync.WaitGroup
 	for range b.cfg.Workers {
-		workers.Go(func() {
-			for j := range b.jobs {
-				b.runJob(workCtx, j)
-			}
-		})
+		workers.Go(func() { b.work(workCtx, b.jobs, quit) })
+	}
+	for range noticeWorkers {
+		workers.Go(func() { b.work(workCtx, b.notices, quit) })
 	}
 
 	var runErr error
@@ -241,10 +284,34 @@ func (b *Bot) Run(ctx context.Context) error {
 	} else {
 		<-ctx.Done()
 	}
-	b.closeQueue()
+	if ctx.Err() != nil {
+		// Shutting down: the workers finish what was accepted, then exit.
+		b.closeQueue()
+	} else {
+		// Socket Mode failed: what is queued waits for the next Run.
+		close(quit)
+	}
 	workers.Wait()
 	b.log.Info("slack stopped")
 	return runErr
+}
+
+// noticeWorkers post the short replies.
+const noticeWorkers = 2
+
+// work runs jobs until the queue is closed and empty, or quit is closed.
+func (b *Bot) work(ctx context.Context, jobs <-chan job, quit <-chan struct{}) {
+	for {
+		select {
+		case j, ok := <-jobs:
+			if !ok {
+				return
+			}
+			b.runJob(ctx, j)
+		case <-quit:
+			return
+		}
+	}
 }
 
 // workContext returns the context answers run under: it outlives ctx so
@@ -280,23 +347,31 @@ func (b *Bot) runJob(ctx context.Context, j job) {
 	j(ctx)
 }
 
-// queueReserve is the part of the queue kept for short replies.
-const queueReserve = 8
+// enqueue hands j to the question workers without blocking the event
+// reader. It reports false when the queue is full or the bot has stopped.
+func (b *Bot) enqueue(j job) bool { return b.put(b.jobs, j) }
 
-// enqueue hands j to the worker pool without blocking the event reader,
-// keeping reserve slots free. It reports false when the queue is full or
-// the bot has stopped.
-func (b *Bot) enqueue(j job, reserve int) bool {
+// put adds j to queue unless it is full or the bot has stopped.
+func (b *Bot) put(queue chan job, j job) bool {
 	b.qmu.RLock()
 	defer b.qmu.RUnlock()
-	if b.closed || len(b.jobs)+min(reserve, cap(b.jobs)/2) >= cap(b.jobs) {
+	if b.closed {
 		return false
 	}
 	select {
-	case b.jobs <- j:
+	case queue <- j:
 		return true
 	default:
 		return false
+	}
+}
+
+// discardQueued counts the jobs left in the closed queues as dropped.
+func (b *Bot) discardQueued() {
+	for _, q := range []chan job{b.jobs, b.notices} {
+		for range q {
+			b.drop(replyOther, "stopped before Slack was reached")
+		}
 	}
 }
 
@@ -306,6 +381,7 @@ func (b *Bot) closeQueue() {
 	if !b.closed {
 		b.closed = true
 		close(b.jobs)
+		close(b.notices)
 	}
 }
 

@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -12,8 +13,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -434,5 +437,240 @@ func TestDedupeWindowAndBound(t *testing.T) {
 	}
 	if !d.first("", "") {
 		t.Error("empty keys count as seen")
+	}
+}
+
+// TestSlashCommandsWithoutTriggerID: commands that carry no trigger_id are
+// each answered once; they used to share one key, so only the first was.
+func TestSlashCommandsWithoutTriggerID(t *testing.T) {
+	t.Run("socket mode", func(t *testing.T) {
+		f := newFakeSlack(t)
+		ready := make(chan struct{})
+		slash := func(envelope, text, response string) map[string]any {
+			return map[string]any{"type": "slash_commands", "envelope_id": envelope, "payload": map[string]any{
+				"command": "/brief", "text": text, "user_id": "U3", "channel_id": "C2", "team_id": "T1",
+				"response_url": f.srv.URL + "/response/" + response,
+			}}
+		}
+		f.script = func(c *wsConn, n int) {
+			for _, m := range []map[string]any{slash("env-a", "troops?", "a"), slash("env-b", "troops?", "b"), slash("env-a", "troops?", "a")} {
+				c.send(m)
+				c.waitAck(m["envelope_id"].(string))
+			}
+			close(ready)
+		}
+		ans := &fakeAnswerer{}
+		_, stop := startBot(t, f, Config{AppToken: "xapp-test"}, ans)
+		waitClosed(t, ready)
+		stop()
+		var paths []string
+		for _, p := range f.recorded("response") {
+			paths = append(paths, p.Path)
+		}
+		if strings.Join(sortedCopy(paths), " ") != "/response/a /response/b" {
+			t.Errorf("replies to %q, want one to each of /response/a and /response/b", paths)
+		}
+	})
+	t.Run("HTTP", func(t *testing.T) {
+		const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+		f := newFakeSlack(t)
+		b, stop := startBot(t, f, Config{SigningSecret: secret}, &fakeAnswerer{})
+		mux := http.NewServeMux()
+		b.Register(mux)
+		hs := httptest.NewServer(mux)
+		defer hs.Close()
+		now := time.Now()
+		post := func(text, response string, ts time.Time) {
+			t.Helper()
+			body := url.Values{"command": {"/brief"}, "text": {text}, "user_id": {"U2"}, "channel_id": {"C2"}, "team_id": {"T1"},
+				"response_url": {f.srv.URL + "/response/" + response}}.Encode()
+			req, _ := http.NewRequest(http.MethodPost, hs.URL+"/slack/commands", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			sign(req, secret, []byte(body), ts)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("POST /slack/commands = %d", resp.StatusCode)
+			}
+		}
+		post("troops?", "one", now)
+		post("troops?", "one", now) // Slack's retry: the same signed request
+		post("troops?", "two", now) // another person's command in the same second
+		post("troops?", "three", now.Add(time.Second))
+		stop()
+		var paths []string
+		for _, p := range f.recorded("response") {
+			paths = append(paths, p.Path)
+		}
+		if strings.Join(sortedCopy(paths), " ") != "/response/one /response/three /response/two" {
+			t.Errorf("replies to %q, want one to each of /response/one, /two and /three", paths)
+		}
+	})
+}
+
+// TestSlashCommandsSharedDedupe: replicas behind a load balancer share a
+// Deduper. Slack's retry of a command reaching the other replica is not
+// answered twice, while commands without a trigger_id, which share no key,
+// are each answered: the shared store is given the keys a delivery has,
+// never one made of a missing ID.
+func TestSlashCommandsSharedDedupe(t *testing.T) {
+	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+	f := newFakeSlack(t)
+	shared := &fakeDeduper{seen: make(map[string]bool)}
+	var replicas []*httptest.Server
+	var stops []func()
+	for range 2 {
+		b, stop := startBot(t, f, Config{SigningSecret: secret, Dedupe: shared}, &fakeAnswerer{})
+		mux := http.NewServeMux()
+		b.Register(mux)
+		hs := httptest.NewServer(mux)
+		defer hs.Close()
+		replicas, stops = append(replicas, hs), append(stops, stop)
+	}
+	now := time.Now()
+	post := func(replica int, text, response string, ts time.Time) {
+		t.Helper()
+		body := url.Values{"command": {"/brief"}, "text": {text}, "user_id": {"U2"}, "channel_id": {"C2"}, "team_id": {"T1"},
+			"response_url": {f.srv.URL + "/response/" + response}}.Encode()
+		req, _ := http.NewRequest(http.MethodPost, replicas[replica].URL+"/slack/commands", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		sign(req, secret, []byte(body), ts)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("POST /slack/commands = %d", resp.StatusCode)
+		}
+	}
+	post(0, "troops?", "one", now)
+	post(1, "troops?", "one", now) // Slack's retry, to the other replica
+	post(1, "troops?", "two", now) // another person's command in the same second
+	post(0, "troops?", "three", now.Add(time.Second))
+	for _, stop := range stops {
+		stop()
+	}
+	var paths []string
+	for _, p := range f.recorded("response") {
+		paths = append(paths, p.Path)
+	}
+	if strings.Join(sortedCopy(paths), " ") != "/response/one /response/three /response/two" {
+		t.Errorf("replies to %q, want one to each of /response/one, /two and /three", paths)
+	}
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	for _, k := range shared.asked {
+		// "" is no key (Deduper ignores it); "trigger:" would be one key
+		// shared by every command without a trigger_id.
+		if k != "" && (strings.HasSuffix(k, ":") || strings.Contains(k, "::")) {
+			t.Errorf("shared Deduper asked with key %q, made of a missing ID", k)
+		}
+	}
+	if len(shared.seen) != 3 {
+		t.Errorf("shared Deduper recorded %d keys, want 3 (one per command): %v", len(shared.seen), shared.asked)
+	}
+}
+
+// fakeDeduper is the shared store of several replicas, in memory.
+type fakeDeduper struct {
+	mu    sync.Mutex
+	seen  map[string]bool
+	asked []string // every key it was given, "" included
+}
+
+func (d *fakeDeduper) First(ctx context.Context, keys ...string) (bool, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.asked = append(d.asked, keys...)
+	for _, k := range keys {
+		if k != "" && d.seen[k] {
+			return false, nil
+		}
+	}
+	for _, k := range keys {
+		if k != "" {
+			d.seen[k] = true
+		}
+	}
+	return true, nil
+}
+
+func TestDedupeKey(t *testing.T) {
+	tests := []struct {
+		kind string
+		ids  []string
+		want string
+	}{
+		{"trigger", []string{"123.456"}, "trigger:123.456"},
+		{"trigger", []string{""}, ""},
+		{"msg", []string{"C1", "1.0"}, "msg:C1:1.0"},
+		{"msg", []string{"C1", ""}, ""},
+	}
+	for _, tt := range tests {
+		if got := dedupeKey(tt.kind, tt.ids...); got != tt.want {
+			t.Errorf("dedupeKey(%q, %q) = %q, want %q", tt.kind, tt.ids, got, tt.want)
+		}
+	}
+	if requestKey("1", []byte("a")) == requestKey("1", []byte("b")) || requestKey("1", []byte("a")) == requestKey("2", []byte("a")) {
+		t.Error("requestKey ignores the timestamp or the body")
+	}
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	slices.Sort(out)
+	return out
+}
+
+// TestRunAgainAfterFailure: Run that cannot reach Slack returns an error
+// and may be called again; a question that arrived meanwhile (over HTTP)
+// is answered once it succeeds.
+func TestRunAgainAfterFailure(t *testing.T) {
+	const secret = "8f742231b10e8888abcd99yyyzzz85a5"
+	f := newFakeSlack(t)
+	f.authFailures = 1
+	b, err := New(Config{BotToken: "xoxb-test", SigningSecret: secret, APIURL: f.srv.URL + "/api/"}, &fakeAnswerer{}, testLogger())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Run(t.Context()); err == nil {
+		t.Fatal("Run with auth.test failing = nil, want an error")
+	}
+	if b.Stats().Up {
+		t.Error("Stats().Up after a failed Run")
+	}
+
+	mux := http.NewServeMux()
+	b.Register(mux)
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+	body, _ := json.Marshal(eventsEnvelope("", 0, "EvR1", mentionEvent("U1", "<@UBOT> troops?", "7.0"))["payload"])
+	req, _ := http.NewRequest(http.MethodPost, hs.URL+"/slack/events", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	sign(req, secret, body, time.Now())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	for deadline := time.Now().Add(10 * time.Second); len(f.recorded("chat.postMessage")) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the question was not answered after the second Run")
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("second Run = %v, want nil after cancel", err)
+	}
+	if st := b.Stats(); st.Answered != 1 {
+		t.Errorf("Stats = %+v, want one answer", st)
 	}
 }

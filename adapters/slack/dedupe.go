@@ -1,9 +1,36 @@
 package slack
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
 	"sync"
 	"time"
 )
+
+// dedupeKey is a de-duplication key made of kind and ids, or "" (no key)
+// when an id is missing: an absent ID must not become one key that every
+// delivery shares, which answered the first slash command without a
+// trigger_id and then none for an hour.
+func dedupeKey(kind string, ids ...string) string {
+	for _, id := range ids {
+		if id == "" {
+			return ""
+		}
+	}
+	return kind + ":" + strings.Join(ids, ":")
+}
+
+// requestKey identifies one signed HTTP request by its timestamp and body,
+// which the signature covers: Slack's retry of a request is the same
+// request, while a person repeating a command is a new one.
+func requestKey(timestamp string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(timestamp))
+	h.Write([]byte{0})
+	h.Write(body)
+	return "request:" + hex.EncodeToString(h.Sum(nil)[:16])
+}
 
 // dedupe remembers delivery keys (event IDs, trigger IDs) for a window so
 // that Slack's retries and redeliveries after a reconnect are answered once.
@@ -28,7 +55,8 @@ func newDedupe(clock func() time.Time, window time.Duration, max int) *dedupe {
 }
 
 // first reports whether none of the non-empty keys was seen within the
-// window, and records them all. A delivery is new only if every key is.
+// window, and records them all. A delivery is new only if every key is;
+// one with no keys at all is always new.
 func (d *dedupe) first(keys ...string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -44,6 +44,12 @@ type fakeSlack struct {
 	opens    int // apps.connections.open calls
 	conns    int // websocket connections
 
+	authFailures int // auth.test calls still to fail with 503
+
+	// hold, when set before the bot starts, keeps every chat.postMessage
+	// waiting until it is closed: Slack being slow.
+	hold chan struct{}
+
 	// script drives websocket connection n (0 first) after hello.
 	script func(c *wsConn, n int)
 }
@@ -53,6 +59,14 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 	f := &fakeSlack{t: t}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/auth.test", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		fail := f.authFailures > 0
+		f.authFailures--
+		f.mu.Unlock()
+		if fail {
+			http.Error(w, "upstream unavailable", http.StatusServiceUnavailable)
+			return
+		}
 		writeJSON(w, map[string]any{"ok": true, "team": "Test", "team_id": "T1", "user": "briefbot", "user_id": "UBOT", "bot_id": "BBOT"})
 	})
 	mux.HandleFunc("/api/apps.connections.open", func(w http.ResponseWriter, r *http.Request) {
@@ -70,6 +84,9 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			if err := r.ParseForm(); err != nil {
 				http.Error(w, err.Error(), http.StatusBadRequest)
 				return
+			}
+			if f.hold != nil {
+				<-f.hold
 			}
 			f.mu.Lock()
 			if method == "chat.postMessage" {
@@ -276,15 +293,28 @@ func testLogger() *slog.Logger {
 // also called at cleanup.
 func startBot(t *testing.T, f *fakeSlack, cfg Config, ans answerer) (b *Bot, stop func()) {
 	t.Helper()
+	return startBotLogging(t, f, cfg, ans, testLogger())
+}
+
+// startBotLogging is startBot with the bot's log going to logger.
+func startBotLogging(t *testing.T, f *fakeSlack, cfg Config, ans answerer, logger *slog.Logger) (b *Bot, stop func()) {
+	t.Helper()
 	cfg.BotToken = "xoxb-test"
 	cfg.APIURL = f.srv.URL + "/api/"
-	b, err := New(cfg, ans, testLogger())
+	b, err := New(cfg, ans, logger)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
+	// Questions sent before auth.test returns would wait in the queue and,
+	// if the test stopped the bot first, be dropped.
+	for deadline := time.Now().Add(10 * time.Second); !b.Stats().Up; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the bot did not come up within 10s")
+		}
+	}
 	var once sync.Once
 	stop = func() {
 		once.Do(func() {

@@ -15,7 +15,7 @@ import (
 // Replies that never carry err.Error().
 const (
 	msgEngineFailed = "Sorry, something went wrong while searching the briefings. Please try again in a moment."
-	msgBusy         = "Sorry, I'm busy right now. Please ask again in a minute."
+	msgBusy         = "Sorry, I'm too busy to answer right now. Please try again in a minute."
 	msgSlowDown     = "You're asking faster than I can keep up. Please wait a minute before the next question."
 	msgEmpty        = "Ask me a question about the press briefings, for example: _what did the press secretary say about inflation?_ Type `/brief help` for more."
 	msgNoDigests    = "Digests are not configured on this bot."
@@ -44,7 +44,7 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 		if e.BotID != "" || e.User == "" || b.isSelf(e.User, e.BotID) || e.Edited != nil {
 			return
 		}
-		if !b.seen.first("event:"+cb.EventID, "msg:"+e.Channel+":"+e.TimeStamp) {
+		if !b.seen.first(dedupeKey("event", cb.EventID), dedupeKey("msg", e.Channel, e.TimeStamp)) {
 			b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
 			return
 		}
@@ -59,7 +59,7 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 			e.User == "" || b.isSelf(e.User, e.BotID) {
 			return
 		}
-		if !b.seen.first("event:"+cb.EventID, "msg:"+e.Channel+":"+e.TimeStamp) {
+		if !b.seen.first(dedupeKey("event", cb.EventID), dedupeKey("msg", e.Channel, e.TimeStamp)) {
 			b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
 			return
 		}
@@ -67,9 +67,12 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 	}
 }
 
-// handleSlashCommand routes /brief. It must not block.
-func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) {
-	if !b.seen.first("trigger:" + cmd.TriggerID) {
+// handleSlashCommand routes /brief. It must not block. delivery identifies
+// this delivery of the command (requestKey over HTTP, the envelope in
+// Socket Mode): a command has no ID of its own, and its trigger_id may be
+// missing.
+func (b *Bot) handleSlashCommand(cmd slack.SlashCommand, delivery string) {
+	if !b.seen.first(dedupeKey("trigger", cmd.TriggerID), delivery) {
 		b.log.Debug("duplicate slash command ignored")
 		return
 	}
@@ -85,7 +88,7 @@ func (b *Bot) handleSlashCommand(cmd slack.SlashCommand) {
 	}
 	switch verb {
 	case "", "help":
-		b.replyLater(t, renderText(helpText))
+		b.notice(t, renderText(helpText), replyOther)
 	case "digest":
 		b.digestLater(t, fields[1:])
 	default:
@@ -102,7 +105,7 @@ func (b *Bot) handleInteraction(cb slack.InteractionCallback) {
 		if a.ActionID != actionShare {
 			continue
 		}
-		if !b.seen.first("trigger:"+cb.TriggerID, "action:"+cb.User.ID+":"+a.ActionTs) {
+		if !b.seen.first(dedupeKey("trigger", cb.TriggerID), dedupeKey("action", cb.User.ID, a.ActionTs)) {
 			b.log.Debug("duplicate button click ignored")
 			return
 		}
@@ -115,8 +118,9 @@ func (b *Bot) handleInteraction(cb slack.InteractionCallback) {
 			responseURL = cb.ResponseURL
 		}
 		question, user := a.Value, cb.User.ID
-		if !b.enqueue(func(ctx context.Context) { b.share(ctx, channel, user, question, responseURL) }, queueReserve) {
-			b.log.Warn("queue full; share dropped")
+		if !b.enqueue(func(ctx context.Context) { b.share(ctx, channel, user, question, responseURL) }) {
+			b.log.Info("question queue full; telling the person to try again", "trigger", "share")
+			b.notice(target{channel: channel, user: user, ephemeral: true, responseURL: responseURL}, renderText(msgBusy), replyBusy)
 		}
 		return
 	}
@@ -128,28 +132,44 @@ func (b *Bot) askLater(t target, text string, opt renderOptions, trigger string)
 	if ok, tell := b.limiter.allow(t.user); !ok {
 		b.log.Info("user rate limited", "trigger", trigger)
 		if tell {
-			b.replyLater(t, renderText(msgSlowDown))
+			b.notice(t, renderText(msgSlowDown), replyOther)
 		}
 		return
 	}
-	// Questions leave room in the queue for short replies such as "busy".
-	if !b.enqueue(func(ctx context.Context) { b.answerQuestion(ctx, t, text, opt) }, queueReserve) {
-		b.log.Warn("queue full; question dropped", "trigger", trigger)
-		b.replyLater(t, renderText(msgBusy))
+	if !b.enqueue(func(ctx context.Context) { b.answerQuestion(ctx, t, text, opt) }) {
+		b.log.Info("question queue full; telling the person to try again", "trigger", trigger)
+		b.notice(t, renderText(msgBusy), replyBusy)
 	}
 }
 
-func (b *Bot) replyLater(t target, m message) {
-	if !b.enqueue(func(ctx context.Context) { b.reply(ctx, t, m) }, 0) {
-		b.log.Warn("queue full; reply dropped")
+// replyKind is what a reply is, for the counters in Stats.
+type replyKind int
+
+const (
+	replyOther  replyKind = iota // help, usage, digests, "slow down"
+	replyAnswer                  // the reply to a question
+	replyBusy                    // "too busy, try again in a minute"
+)
+
+// notice queues a short reply for the notice workers. When even that queue
+// is full the reply is lost: it is logged at warn and counted.
+func (b *Bot) notice(t target, m message, kind replyKind) {
+	if !b.put(b.notices, func(ctx context.Context) { b.reply(ctx, t, m, kind) }) {
+		b.drop(kind, "reply queue full")
 	}
+}
+
+// drop records a reply that will never be posted.
+func (b *Bot) drop(kind replyKind, reason string, args ...any) {
+	n := b.dropped.Add(1)
+	b.log.Warn("reply dropped", append([]any{"reason", reason, "busy_note", kind == replyBusy, "dropped_total", n}, args...)...)
 }
 
 // answerQuestion runs in the worker pool.
 func (b *Bot) answerQuestion(ctx context.Context, t target, text string, opt renderOptions) {
 	text = b.questionText(text)
 	if text == "" {
-		b.reply(ctx, t, renderText(msgEmpty))
+		b.reply(ctx, t, renderText(msgEmpty), replyAnswer)
 		return
 	}
 	q, err := answer.ParseQuestion(text)
@@ -158,17 +178,17 @@ func (b *Bot) answerQuestion(ctx context.Context, t target, text string, opt ren
 		var a answer.Answer
 		if a, err = b.ans.Ask(ctx, q); err == nil {
 			b.log.Debug("answered", "question", q.Text, "quotes", len(a.Quotes), "no_answer", a.NoAnswer, "took", b.clock().Sub(start))
-			b.reply(ctx, t, renderAnswer(a, opt))
+			b.reply(ctx, t, renderAnswer(a, opt), replyAnswer)
 			return
 		}
 	}
 	if msg, ok := answer.UserMessage(err); ok {
-		b.reply(ctx, t, renderText(escape(msg)))
+		b.reply(ctx, t, renderText(escape(msg)), replyAnswer)
 		return
 	}
 	// Any other error is internal: its text never reaches Slack.
 	b.log.Error("answer failed", "err", err)
-	b.reply(ctx, t, renderText(msgEngineFailed))
+	b.reply(ctx, t, renderText(msgEngineFailed), replyAnswer)
 }
 
 // share posts an answer publicly after a click on "Share in channel".
@@ -181,7 +201,7 @@ func (b *Bot) share(ctx context.Context, channel, user, question, responseURL st
 	a, err := b.ans.Ask(ctx, q)
 	if err != nil {
 		b.log.Error("answer failed", "err", err)
-		b.reply(ctx, target{channel: channel, user: user, ephemeral: true, responseURL: responseURL}, renderText(msgEngineFailed))
+		b.reply(ctx, target{channel: channel, user: user, ephemeral: true, responseURL: responseURL}, renderText(msgEngineFailed), replyAnswer)
 		return
 	}
 	m := renderAnswer(a, renderOptions{question: text, askedBy: user})
@@ -194,7 +214,7 @@ func (b *Bot) share(ctx context.Context, channel, user, question, responseURL st
 	if err != nil {
 		b.log.Error("share failed", "err", err)
 		b.reply(ctx, target{channel: channel, user: user, ephemeral: true, responseURL: responseURL},
-			renderText("Sorry, I couldn't post in this channel. Invite me with `/invite @briefbot` and try again."))
+			renderText("Sorry, I couldn't post in this channel. Invite me with `/invite @briefbot` and try again."), replyAnswer)
 		return
 	}
 	if responseURL != "" {
@@ -208,7 +228,7 @@ func (b *Bot) share(ctx context.Context, channel, user, question, responseURL st
 // digestLater queues a /brief digest subcommand.
 func (b *Bot) digestLater(t target, args []string) {
 	if b.cfg.Digests == nil {
-		b.replyLater(t, renderText(msgNoDigests))
+		b.notice(t, renderText(msgNoDigests), replyOther)
 		return
 	}
 	sub := ""
@@ -223,7 +243,7 @@ func (b *Bot) digestLater(t target, args []string) {
 		if len(args) > 1 {
 			tz = args[1]
 			if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
-				b.replyLater(t, renderText("Unknown time zone `"+escape(clean(tz, 60))+"`. Use an IANA name such as `Europe/Berlin` or `America/New_York`."))
+				b.notice(t, renderText("Unknown time zone `"+escape(clean(tz, 60))+"`. Use an IANA name such as `Europe/Berlin` or `America/New_York`."), replyOther)
 				return
 			}
 		}
@@ -256,11 +276,12 @@ func (b *Bot) digestLater(t target, args []string) {
 			return renderDigest(d)
 		}
 	default:
-		b.replyLater(t, renderText(msgDigestUsage))
+		b.notice(t, renderText(msgDigestUsage), replyOther)
 		return
 	}
-	if !b.enqueue(func(ctx context.Context) { b.reply(ctx, t, run(ctx)) }, queueReserve) {
-		b.log.Warn("queue full; digest command dropped")
+	if !b.enqueue(func(ctx context.Context) { b.reply(ctx, t, run(ctx), replyOther) }) {
+		b.log.Info("question queue full; telling the person to try again", "trigger", "digest")
+		b.notice(t, renderText(msgBusy), replyBusy)
 	}
 }
 

@@ -98,7 +98,7 @@ func (b *Bot) serveCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return
 	}
-	b.handleSlashCommand(cmd)
+	b.handleSlashCommand(cmd, requestKey(r.Header.Get("X-Slack-Request-Timestamp"), body))
 	// An empty 200 shows nothing; the answer follows via response_url.
 	w.WriteHeader(http.StatusOK)
 }

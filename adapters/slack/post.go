@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // PostDigest posts d to the channel with the given ID (without the
@@ -21,15 +22,23 @@ func (b *Bot) PostDigest(ctx context.Context, channelID string, d answer.Digest)
 		return errors.New("slack: post digest: no channel")
 	}
 	if err := b.post(ctx, target{channel: channelID}, renderDigest(d)); err != nil {
-		return fmt.Errorf("slack: post digest to %s: %w", channelID, err)
+		return fmt.Errorf("slack: post digest to %s: %w", channelID, redact.Err(err, redactString))
 	}
 	return nil
 }
 
-// reply posts m to t and logs a failure: replies are where errors end.
-func (b *Bot) reply(ctx context.Context, t target, m message) {
+// reply posts m to t and counts it as kind; a failure is where errors end:
+// logged at warn and counted as dropped.
+func (b *Bot) reply(ctx context.Context, t target, m message, kind replyKind) {
 	if err := b.post(ctx, t, m); err != nil {
-		b.log.Error("reply failed", "channel", t.channel, "err", err)
+		b.drop(kind, "post failed", "channel", t.channel, "err", err)
+		return
+	}
+	switch kind {
+	case replyAnswer:
+		b.answered.Add(1)
+	case replyBusy:
+		b.busy.Add(1)
 	}
 }
 

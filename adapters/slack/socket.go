@@ -10,6 +10,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/briefbot/briefbot/redact"
 )
 
 // runSocketMode reads events over Socket Mode until ctx is done. slack-go
@@ -36,7 +38,7 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return nil
 	}
-	return fmt.Errorf("slack socket mode: %w", err)
+	return fmt.Errorf("slack socket mode: %w", redact.Err(err, redactString))
 }
 
 // handleSocketEvent acknowledges every envelope first, then routes it.
@@ -78,7 +80,12 @@ func (b *Bot) handleSocketEvent(ctx context.Context, smc *socketmode.Client, evt
 		}
 	case socketmode.EventTypeSlashCommand:
 		if cmd, ok := evt.Data.(slack.SlashCommand); ok {
-			b.handleSlashCommand(cmd)
+			delivery := ""
+			if evt.Request != nil {
+				// The same envelope delivered again is ignored.
+				delivery = dedupeKey("envelope", evt.Request.EnvelopeID)
+			}
+			b.handleSlashCommand(cmd, delivery)
 		}
 	case socketmode.EventTypeInteractive:
 		if cb, ok := evt.Data.(slack.InteractionCallback); ok {

@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"strings"
 	"time"
 
 	discordbot "github.com/briefbot/briefbot/adapters/discord"
 	slackbot "github.com/briefbot/briefbot/adapters/slack"
 	"github.com/briefbot/briefbot/corpus/feed"
 	"github.com/briefbot/briefbot/digest"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // config is the bot's configuration, read from the environment (and .env)
@@ -31,6 +33,10 @@ type config struct {
 	Feeds        []string      // FEEDS
 	FeedInterval time.Duration // FEED_INTERVAL
 	FeedState    string        // FEED_STATE, default DataDir/feeds.json
+
+	// DatabaseURL (DATABASE_URL) moves the state replicas share, and the
+	// corpus of record, to PostgreSQL; "" keeps it in DataDir.
+	DatabaseURL string
 }
 
 // defaultHTTPAddr is where the HTTP listener binds when HTTP_ADDR is not set.
@@ -49,6 +55,8 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 		DataDir:   orDefault(getenv("DATA_DIR"), "data"),
 		LogLevel:  level,
 		HTTPAddr:  getenv("HTTP_ADDR"),
+
+		DatabaseURL: strings.TrimSpace(getenv("DATABASE_URL")),
 	}
 	if where != nil && where.corpus != "" {
 		cfg.CorpusDir = where.corpus
@@ -77,13 +85,16 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 		return nil, err
 	}
 	if cfg.Feeds, err = feed.ParseFeeds(getenv("FEEDS")); err != nil {
-		return nil, err
+		return nil, redact.Err(err, nil)
 	}
 	cfg.FeedInterval = feed.DefaultInterval
 	if v := getenv("FEED_INTERVAL"); v != "" {
 		if cfg.FeedInterval, err = time.ParseDuration(v); err != nil || cfg.FeedInterval < time.Minute {
 			return nil, fmt.Errorf("FEED_INTERVAL=%q: use a duration of at least 1m, such as 15m or 1h", v)
 		}
+	}
+	if cfg.DatabaseURL != "" && !strings.HasPrefix(cfg.DatabaseURL, "postgres://") && !strings.HasPrefix(cfg.DatabaseURL, "postgresql://") {
+		return nil, errors.New("DATABASE_URL: want a PostgreSQL URL such as postgres://briefbot:PASSWORD@db:5432/briefbot")
 	}
 	if len(cfg.Feeds) > 0 && cfg.CorpusDir == "" {
 		return nil, errors.New("FEEDS needs CORPUS_DIR: feed items are saved there as files")
@@ -117,6 +128,10 @@ func logLevel(s string) (slog.Level, error) {
 	}
 	return l, nil
 }
+
+// shownURL is how an error message may show a URL setting's value: " %q"
+// with its user information and query values masked.
+func shownURL(v string) string { return fmt.Sprintf(" %q", redact.Text(v)) }
 
 func orDefault(v, def string) string {
 	if v == "" {

@@ -93,11 +93,15 @@ func runDigest(ctx context.Context, m *Main, args []string) error {
 // postDigestNow posts the digest to every subscribed channel, since each
 // channel's last one, and records it.
 func (m *Main) postDigestNow(ctx context.Context, eng *answer.Engine) error {
-	_, store, sched, err := m.newScheduler(eng)
+	sh, err := m.openShared(ctx)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
+	defer sh.Close()
+	_, sched, err := m.newScheduler(ctx, eng, sh)
+	if err != nil {
+		return err
+	}
 	return sched.PostNow(ctx)
 }
 

@@ -15,6 +15,8 @@ import (
 //	DIGEST_TZ        IANA zone of DIGEST_TIME (default UTC)
 //	DIGEST_CHANNELS  slack:C0123ABC,discord:123456789 (default none)
 //	DIGEST_EMPTY     post or skip, for days with nothing new (default skip)
+//	DIGEST_CLAIM_TIMEOUT  age at which a digest claim left by a crashed
+//	                 process or replica is retried (default 5m)
 //
 // Errors name the variable. Clock and timer are left to the defaults.
 func digestConfigFromEnv(getenv func(string) string) (digest.Config, error) {
@@ -43,6 +45,13 @@ func digestConfigFromEnv(getenv func(string) string) (digest.Config, error) {
 		cfg.PostEmpty = true
 	default:
 		return digest.Config{}, fmt.Errorf("DIGEST_EMPTY: %q: want post or skip", v)
+	}
+	if v := strings.TrimSpace(getenv("DIGEST_CLAIM_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Second {
+			return digest.Config{}, fmt.Errorf("DIGEST_CLAIM_TIMEOUT: %q: want a duration of at least 1s, such as 5m", v)
+		}
+		cfg.ClaimTimeout = d
 	}
 	return cfg, nil
 }

@@ -40,6 +40,8 @@ func TestDigestConfigFromEnvErrors(t *testing.T) {
 		{"DIGEST_CHANNELS", "slack:C1,teams:9", []string{"DIGEST_CHANNELS", `"teams:9"`}},
 		{"DIGEST_CHANNELS", "discord:abc", []string{"DIGEST_CHANNELS", `"discord:abc"`}},
 		{"DIGEST_EMPTY", "yes", []string{"DIGEST_EMPTY", `"yes"`}},
+		{"DIGEST_CLAIM_TIMEOUT", "soon", []string{"DIGEST_CLAIM_TIMEOUT", `"soon"`}},
+		{"DIGEST_CLAIM_TIMEOUT", "10ms", []string{"DIGEST_CLAIM_TIMEOUT", `"10ms"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.key+"="+tt.val, func(t *testing.T) {

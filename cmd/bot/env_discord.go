@@ -49,8 +49,8 @@ func discordConfigFromEnv(getenv func(string) string) (cfg discordbot.Config, en
 	}
 	if apiURL != "" {
 		u, err := url.Parse(apiURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-			return discordbot.Config{}, false, fmt.Errorf("DISCORD_API_URL %q: want http(s)://host[:port][/prefix]", apiURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" {
+			return discordbot.Config{}, false, fmt.Errorf("DISCORD_API_URL%s: want http(s)://host[:port][/prefix], without a user, password or query", shownURL(apiURL))
 		}
 	}
 	return discordbot.Config{

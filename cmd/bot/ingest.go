@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/briefbot/briefbot/corpus/feed"
@@ -17,6 +16,10 @@ Adds one document to the corpus now: a local .md, .txt or .jsonl file is
 copied into CORPUS_DIR; a web page is fetched, its main text extracted and
 saved into CORPUS_DIR as Markdown with front matter. Then the index is
 brought up to date. While the bot runs, it indexes the new file itself.
+
+With DATABASE_URL the document goes into the shared corpus (CORPUS_DIR,
+when set, keeps a copy), and every running replica indexes it within
+seconds.
 
 Flags:`
 
@@ -35,10 +38,14 @@ func runIngest(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	dir := m.cfg.CorpusDir
+	if m.cfg.DatabaseURL != "" {
+		return m.ingestShared(ctx, fs.Arg(0))
+	}
 	if dir == "" {
 		return errors.New("ingest needs CORPUS_DIR: the folder the document is saved into")
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
+	// The hardened client: a URL, or a redirect, may point anywhere.
+	client := feed.NewClient(feed.ClientConfig{Timeout: 30 * time.Second})
 	saved, err := feed.Ingest(ctx, client, fs.Arg(0), dir)
 	if err != nil {
 		return err

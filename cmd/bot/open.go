@@ -15,6 +15,7 @@ import (
 
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
+	"github.com/briefbot/briefbot/redact"
 )
 
 // source is a corpus found on disk (or the bundled sample) but not read:
@@ -99,6 +100,9 @@ type openOptions struct {
 // Progress, shown only when indexing takes a while, goes to stderr; the
 // skipped documents of the files that changed go to stderr or the log.
 func (m *Main) openIndex(ctx context.Context, o openOptions) (*index.Index, syncResult, error) {
+	if m.cfg.DatabaseURL != "" {
+		return m.openFromShared(ctx, o)
+	}
 	dir := m.cfg.IndexDir
 	progress := &progress{w: m.stderr}
 	s := &syncer{root: m.cfg.CorpusDir, full: o.refresh, allowEmpty: o.allowEmpty, progress: progress}
@@ -172,14 +176,18 @@ func (s *syncer) rebuild(ctx context.Context, dir string) (syncResult, error) {
 	return res, err
 }
 
-// reportProblems lists the first skipped documents on w.
+// reportProblems lists the first skipped or cut documents on w.
 func reportProblems(w io.Writer, problems []corpus.Problem) {
 	for i, p := range problems {
-		if i == 10 {
-			fmt.Fprintf(w, "skipped %d more documents\n", len(problems)-10)
-			break
+		switch {
+		case i == 10:
+			fmt.Fprintf(w, "and %d more documents skipped or cut\n", len(problems)-10)
+			return
+		case p.Warning:
+			fmt.Fprintf(w, "warning: %s\n", redact.Text(p.String()))
+		default:
+			fmt.Fprintf(w, "skipped %s\n", redact.Text(p.String()))
 		}
-		fmt.Fprintf(w, "skipped %s\n", p.String())
 	}
 }
 

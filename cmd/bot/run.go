@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/joho/godotenv"
+
+	"github.com/briefbot/briefbot/redact"
 )
 
 // usageError is a mistake in the command line; main exits 2 for it. An
@@ -32,6 +34,8 @@ type Main struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time // the clock: relative periods such as digest --since 24h
+	// restart is how serve waits before starting a failed platform again.
+	restart backoff
 
 	cfg    *config      // set by configure
 	logger *slog.Logger // set by configure
@@ -79,8 +83,9 @@ Commands:
 Run "bot COMMAND --help" for a command's flags. Configuration comes from the
 environment and a .env file in the working directory (see .env.example):
 CORPUS_DIR (default: the bundled sample corpus), DATA_DIR (default: ./data),
-LOG_LEVEL (debug, info, warn, error; default info), and the Slack, Discord,
-digest and feed variables.
+LOG_LEVEL (debug, info, warn, error; default info), the Slack, Discord,
+digest and feed variables, and DATABASE_URL for several replicas sharing
+their state in PostgreSQL (docs/deploy.md).
 `)
 	return b.String()
 }
@@ -88,7 +93,8 @@ digest and feed variables.
 // run is main without the process: tests call it with their own arguments,
 // environment and outputs.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	m := &Main{getenv: withDotEnv(getenv), stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	m := &Main{getenv: withDotEnv(getenv), stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now,
+		restart: backoff{First: defaultFirstRetry, Max: defaultMaxRetry}}
 	name := "chat"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
@@ -104,7 +110,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			if errors.Is(err, errHelp) {
 				return nil
 			}
-			return err
+			// Settings such as FEEDS or DISCORD_API_URL may hold a password
+			// or a token; no message shows them.
+			return redact.Err(err, nil)
 		}
 	}
 	fmt.Fprint(stderr, usage())
@@ -166,7 +174,9 @@ func (m *Main) configure(where *locations) error {
 		return err
 	}
 	m.cfg = cfg
-	m.logger = slog.New(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// Every log line, the adapters', the digest's and the feeds' included,
+	// passes the redactor: URLs lose their user information and query values.
+	m.logger = slog.New(redact.Handler(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}), nil))
 	return nil
 }
 

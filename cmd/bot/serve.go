@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -30,9 +29,14 @@ the answers in flight, then exit):
   Discord  DISCORD_BOT_TOKEN + DISCORD_APP_ID (gateway) and/or
            DISCORD_PUBLIC_KEY (HTTP interactions, on HTTP_ADDR)
 Also posts the daily digest (DIGEST_*), polls FEEDS into CORPUS_DIR, and
-re-indexes CORPUS_DIR when files in it change (it may start empty). With
-HTTP_ADDR in use, GET /healthz answers 200 once the index is open (bot
-health asks it). See .env.example.
+re-indexes CORPUS_DIR when files in it change (it may start empty). A
+platform that fails (Discord's gateway unreachable, say) is started again
+after 5 s, 10 s, 20 s ... at most every 5 minutes, while the others keep
+running. With HTTP_ADDR in use, GET /healthz answers 200 once the index is
+open (bot health asks it), with the state of the index, the database and
+each platform, and the platforms' reply counts, as JSON. With DATABASE_URL,
+replicas share their state and the corpus in PostgreSQL (docs/deploy.md).
+See .env.example.
 
 Flags:`
 
@@ -61,25 +65,19 @@ func (l *lateDigester) Now(ctx context.Context, channel string) (answer.Digest, 
 }
 
 // newScheduler builds the configured platforms and the digest scheduler
-// that posts through them, with its store in DATA_DIR. The caller closes
-// the store.
-func (m *Main) newScheduler(eng *answer.Engine) (*platforms, *digest.Store, *digest.Scheduler, error) {
+// that posts through them, over the shared state sh.
+func (m *Main) newScheduler(ctx context.Context, eng *answer.Engine, sh *shared) (*platforms, *digest.Scheduler, error) {
 	dig := &lateDigester{}
-	p, err := m.newPlatforms(eng, dig)
+	p, err := m.newPlatforms(eng, dig, sh)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	store, err := digest.Open(m.cfg.digestStore())
+	sched, err := digest.New(ctx, m.cfg.Digest, sh.digests, eng, p.posters, m.logger.With("component", "digest"))
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	sched, err := digest.New(m.cfg.Digest, store, eng, p.posters, m.logger.With("component", "digest"))
-	if err != nil {
-		store.Close()
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	dig.s = sched
-	return p, store, sched, nil
+	return p, sched, nil
 }
 
 // errNoPlatform is serve's error when neither Slack nor Discord is
@@ -87,12 +85,16 @@ func (m *Main) newScheduler(eng *answer.Engine) (*platforms, *digest.Store, *dig
 var errNoPlatform = errors.New("no platform configured: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP), " +
 	"and/or DISCORD_BOT_TOKEN with DISCORD_APP_ID (gateway) or DISCORD_PUBLIC_KEY (HTTP); see .env.example")
 
-// newPlatforms builds the configured adapters over eng.
-func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester) (*platforms, error) {
+// newPlatforms builds the configured adapters over eng; with a shared
+// database they de-duplicate deliveries across replicas.
+func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester, sh *shared) (*platforms, error) {
 	p := &platforms{posters: make(map[string]digest.Poster)}
 	if m.cfg.Slack != nil {
 		sc := *m.cfg.Slack
 		sc.Digests = dig
+		if sh.db != nil {
+			sc.Dedupe = sh.db.Deliveries("slack", dedupeWindow)
+		}
 		var err error
 		if p.slack, err = slackbot.New(sc, eng, m.logger.With("platform", "slack")); err != nil {
 			return nil, err
@@ -103,6 +105,9 @@ func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester) (*platforms, 
 	if m.cfg.Discord != nil {
 		dc := *m.cfg.Discord
 		dc.Digests = dig
+		if sh.db != nil {
+			dc.Dedupe = sh.db.Deliveries("discord", dedupeWindow)
+		}
 		var err error
 		if p.discord, err = discordbot.New(dc, eng, m.logger.With("platform", "discord")); err != nil {
 			return nil, err
@@ -144,21 +149,37 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		folder = true
 	}
-	idx, res, err := m.openIndex(ctx, openOptions{refresh: where.refresh, allowEmpty: folder, logged: true})
+	// The shared state first: an unreachable database is reported before
+	// the slow start-up work.
+	sh, err := m.openShared(ctx)
 	if err != nil {
 		return err
 	}
-	defer idx.Close()
-	m.logger.Info("index ready", "dir", cfg.IndexDir, "documents", res.Docs, "files_read", res.Read, "added", res.Added, "updated", res.Updated, "removed", res.Removed)
-	if res.Docs == 0 {
-		m.logger.Warn("no documents yet: add files to the corpus folder and they are indexed as they arrive", "corpus", path)
+	defer sh.Close()
+	var idx *index.Index
+	var fol *follower
+	if sh.db != nil {
+		if idx, fol, err = m.openFollower(ctx, sh.db); err != nil {
+			return err
+		}
+		defer idx.Close()
+	} else {
+		var res syncResult
+		idx, res, err = m.openIndex(ctx, openOptions{refresh: where.refresh, allowEmpty: folder, logged: true})
+		if err != nil {
+			return err
+		}
+		defer idx.Close()
+		m.logger.Info("index ready", "dir", cfg.IndexDir, "documents", res.Docs, "files_read", res.Read, "added", res.Added, "updated", res.Updated, "removed", res.Removed)
+		if res.Docs == 0 {
+			m.logger.Warn("no documents yet: add files to the corpus folder and they are indexed as they arrive", "corpus", path)
+		}
 	}
 	eng := answer.New(idx)
-	p, store, sched, err := m.newScheduler(eng)
+	p, sched, err := m.newScheduler(ctx, eng, sh)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -173,21 +194,26 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			}
 		})
 	}
-	if p.slack != nil {
-		start("slack", p.slack.Run)
-	}
-	if p.discord != nil {
-		start("discord", p.discord.Run)
+	sups := m.supervisors(p)
+	for _, s := range sups {
+		start(s.name, s.Run)
 	}
 	start("digest", sched.Run)
-	if len(cfg.Feeds) > 0 {
-		poller, err := feed.New(feed.Config{
-			Feeds:     cfg.Feeds,
-			Dir:       path,
-			StatePath: cfg.FeedState,
-			Interval:  cfg.FeedInterval,
-			Client:    feed.NewClient(2 * time.Minute),
-		}, m.logger.With("component", "feeds"))
+	feedCfg := feed.Config{
+		Feeds:     cfg.Feeds,
+		Dir:       path,
+		StatePath: cfg.FeedState,
+		Interval:  cfg.FeedInterval,
+		Client:    feed.NewClient(feed.ClientConfig{Timeout: 2 * time.Minute}),
+	}
+	switch {
+	case len(cfg.Feeds) == 0:
+	case sh.db != nil:
+		// One replica at a time polls, from the state the last one left.
+		feedCfg.State = sh.db.FeedState()
+		start("feeds", func(ctx context.Context) error { return m.leadFeeds(ctx, sh.db, feedCfg) })
+	default:
+		poller, err := feed.New(feedCfg, m.logger.With("component", "feeds"))
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -195,7 +221,24 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		}
 		start("feeds", poller.Run)
 	}
-	if path != "" {
+	if fol != nil {
+		start("follow", fol.run)
+	}
+	if path != "" && fol != nil && folder {
+		// The folder is an inbox to the shared corpus, which the index follows.
+		snaps := make(chan corpus.Snapshot, 1)
+		pub := &publisher{root: path, idx: idx, docs: sh.db.Corpus(), logger: m.logger.With("component", "publish")}
+		start("publish", func(ctx context.Context) error { return pub.run(ctx, snaps) })
+		start("watch", func(ctx context.Context) error {
+			w := &corpus.Watcher{Dir: path}
+			return w.Run(ctx, func(ctx context.Context, snap corpus.Snapshot) {
+				select {
+				case snaps <- snap:
+				case <-ctx.Done():
+				}
+			})
+		})
+	} else if path != "" && fol == nil {
 		start("watch", func(ctx context.Context) error {
 			w := &corpus.Watcher{Dir: path}
 			return w.Run(ctx, m.reindexer(idx, folder))
@@ -203,7 +246,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	serveHTTP := p.http || cfg.HTTPAddr != ""
 	if serveHTTP {
-		srv, err := listen(cfg.listenAddr(), p, m.logger)
+		srv, err := listen(cfg.listenAddr(), p, m.logger, &healthz{idx: idx, fol: fol, db: sh.db, sups: sups})
 		if err != nil {
 			cancel()
 			wg.Wait()
@@ -229,6 +272,28 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	return firstErr
 }
 
+// supervisors wrap the configured platforms so that a failing one is
+// restarted with a backoff instead of stopping serve.
+func (m *Main) supervisors(p *platforms) []*supervisor {
+	var sups []*supervisor
+	add := func(name string, run func(context.Context) error, stats func() platformStats) {
+		sups = append(sups, &supervisor{name: name, run: run, stats: stats, log: m.logger, now: m.now, backoff: m.restart})
+	}
+	if p.slack != nil {
+		add("slack", p.slack.Run, func() platformStats {
+			st := p.slack.Stats()
+			return platformStats{Up: st.Up, Answered: st.Answered, Busy: st.Busy, Dropped: st.Dropped}
+		})
+	}
+	if p.discord != nil {
+		add("discord", p.discord.Run, func() platformStats {
+			st := p.discord.Stats()
+			return platformStats{Up: st.Up, Answered: st.Answered, Busy: st.Busy, Dropped: st.Dropped}
+		})
+	}
+	return sups
+}
+
 // httpServer is an http.Server with its listener already bound, so a busy
 // port is reported before serving starts.
 type httpServer struct {
@@ -243,11 +308,9 @@ func (s *httpServer) serve() error {
 	return nil
 }
 
-func listen(addr string, p *platforms, logger *slog.Logger) (*httpServer, error) {
+func listen(addr string, p *platforms, logger *slog.Logger, health *healthz) (*httpServer, error) {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "ok\n")
-	})
+	mux.Handle("GET /healthz", health)
 	if p.slack != nil {
 		p.slack.Register(mux)
 	}
@@ -292,9 +355,13 @@ func (m *Main) reindexer(idx *index.Index, allowEmpty bool) func(context.Context
 // errEmptyFolder stops a re-index of a corpus folder that holds no documents.
 var errEmptyFolder = errors.New("corpus folder holds no documents")
 
-// logProblems logs the skipped documents.
+// logProblems logs the skipped documents and those cut to fit the limits.
 func logProblems(logger *slog.Logger, problems []corpus.Problem) {
 	for _, p := range problems {
-		logger.Warn("skipped document", "problem", p.String())
+		msg := "skipped document"
+		if p.Warning {
+			msg = "document cut"
+		}
+		logger.Warn(msg, "problem", p.String())
 	}
 }

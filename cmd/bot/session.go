@@ -42,6 +42,9 @@ func indexError(dir string, err error) error {
 	case errors.Is(err, index.ErrFormat), errors.As(err, new(errNoDocuments)),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
+	case errors.Is(err, index.ErrReadOnly):
+		// Deleting would destroy the index and not help.
+		return fmt.Errorf("%w; make %s writable, or point DATA_DIR (or --index) at a writable folder", err, dir)
 	}
 	return fmt.Errorf("%w (to start over, delete %s or run `bot index --rebuild`)", err, dir)
 }

@@ -21,6 +21,8 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+
+	"github.com/briefbot/briefbot/redact"
 )
 
 // Defaults for zero Config fields.
@@ -32,13 +34,14 @@ const (
 	DefaultUserAgent  = "briefbot/1.0 (+https://github.com/briefbot/briefbot)"
 )
 
-// Config configures a Poller. Only Dir and StatePath are required.
+// Config configures a Poller. Only Dir and StatePath (or State) are required.
 type Config struct {
 	Feeds      []string      // RSS or Atom URLs (see ParseFeeds)
 	Dir        string        // corpus directory (CORPUS_DIR); items go under Dir/feeds/<host>/YYYY-MM/
 	StatePath  string        // JSON file remembering seen items and validators, e.g. DATA_DIR/feeds.json
+	State      StateStore    // when set, keeps that state instead of StatePath (shared by replicas)
 	Interval   time.Duration // time between polls; DefaultInterval when zero
-	Client     *http.Client  // http.DefaultClient when nil
+	Client     *http.Client  // NewClient's when nil: public addresses only
 	UserAgent  string        // DefaultUserAgent when empty
 	MaxBytes   int64         // cap on any response body; DefaultMaxBytes when zero
 	Timeout    time.Duration // per request; DefaultTimeout when zero
@@ -69,19 +72,19 @@ func New(cfg Config, logger *slog.Logger) (*Poller, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("feed: corpus directory (Dir) is required")
 	}
-	if cfg.StatePath == "" {
+	if cfg.StatePath == "" && cfg.State == nil {
 		return nil, errors.New("feed: state file path (StatePath) is required")
 	}
 	for _, f := range cfg.Feeds {
 		if err := checkHTTP(f); err != nil {
-			return nil, fmt.Errorf("feed: %w", err)
+			return nil, redactErr(fmt.Errorf("feed: %w", err))
 		}
 	}
 	if cfg.Interval <= 0 {
 		cfg.Interval = DefaultInterval
 	}
 	if cfg.Client == nil {
-		cfg.Client = http.DefaultClient
+		cfg.Client = NewClient(ClientConfig{Timeout: cfg.Timeout})
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = DefaultUserAgent
@@ -101,9 +104,12 @@ func New(cfg Config, logger *slog.Logger) (*Poller, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	st, err := loadState(cfg.StatePath)
-	if err != nil {
-		return nil, err
+	var st *state // from State before the first poll
+	if cfg.State == nil {
+		var err error
+		if st, err = loadState(cfg.StatePath); err != nil {
+			return nil, err
+		}
 	}
 	return &Poller{
 		cfg:     cfg,
@@ -148,6 +154,9 @@ func (p *Poller) Run(ctx context.Context) error {
 func (p *Poller) Poll(ctx context.Context) (added []string, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := p.ensureState(ctx); err != nil {
+		return nil, err
+	}
 	var errs []error
 	for _, f := range p.cfg.Feeds {
 		if ctx.Err() != nil {
@@ -155,7 +164,7 @@ func (p *Poller) Poll(ctx context.Context) (added []string, err error) {
 		}
 		now := p.cfg.Clock()
 		if r := p.backoff[f]; now.Before(r.until) {
-			p.logger.Debug("feed backing off", "feed", f, "until", r.until)
+			p.logger.Debug("feed backing off", "feed", redact.URLs(f), "until", r.until)
 			continue
 		}
 		paths, ferr := p.pollFeed(ctx, f)
@@ -177,7 +186,7 @@ func (p *Poller) Poll(ctx context.Context) (added []string, err error) {
 		if ferr != nil {
 			errs = append(errs, ferr)
 		}
-		if serr := p.st.save(p.cfg.StatePath); serr != nil {
+		if serr := p.saveState(ctx); serr != nil {
 			errs = append(errs, serr)
 		}
 	}
@@ -191,7 +200,9 @@ type feedError struct {
 	err error
 }
 
-func (e *feedError) Error() string { return fmt.Sprintf("feed %s: %v", e.url, e.err) }
+func (e *feedError) Error() string {
+	return redact.URLs(fmt.Sprintf("feed %s: %v", e.url, e.err))
+}
 func (e *feedError) Unwrap() error { return e.err }
 
 func (p *Poller) pollFeed(ctx context.Context, feedURL string) ([]string, error) {
@@ -201,7 +212,7 @@ func (p *Poller) pollFeed(ctx context.Context, feedURL string) ([]string, error)
 		return nil, &feedError{feedURL, err}
 	}
 	if resp.NotModified {
-		p.logger.Debug("feed not modified", "feed", feedURL)
+		p.logger.Debug("feed not modified", "feed", redact.URLs(feedURL))
 		return nil, nil
 	}
 	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(resp.Body))
@@ -226,17 +237,22 @@ func (p *Poller) pollFeed(ctx context.Context, feedURL string) ([]string, error)
 		switch {
 		case err == nil:
 			added = append(added, path)
-			p.logger.Info("feed item added", "url", link, "path", path)
+			p.logger.Info("feed item added", "url", redact.URLs(link), "path", path)
 		case errors.Is(err, errExists):
 			// written by an earlier run that stopped before saving the state
 		case transient(err):
 			retryLater = true // not marked seen: the next poll tries again
-			errs = append(errs, fmt.Errorf("item %s (feed %s), will retry: %w", link, feedURL, err))
+			errs = append(errs, redactErr(fmt.Errorf("item %s (feed %s), will retry: %w", link, feedURL, err)))
 			continue
 		default:
-			errs = append(errs, fmt.Errorf("item %s (feed %s), skipped for good: %w", link, feedURL, err))
+			errs = append(errs, redactErr(fmt.Errorf("item %s (feed %s), skipped for good: %w", link, feedURL, err)))
 		}
 		p.st.markSeen(keys, p.cfg.Clock())
+		// Save after every item, so a poll killed half-way does not fetch
+		// again the pages it had already handled.
+		if err := p.saveState(ctx); err != nil {
+			return added, errors.Join(append(errs, err)...)
+		}
 	}
 	// Keep the old validators while an item awaits a retry, or a 304 would
 	// hide it until the feed changes.
@@ -272,7 +288,7 @@ func (p *Poller) saveItem(ctx context.Context, feedURL string, it *gofeed.Item, 
 		if text == "" {
 			return "", err
 		}
-		p.logger.Warn("feed item page unavailable, saving the feed's text instead", "url", link, "err", err)
+		p.logger.Warn("feed item page unavailable, saving the feed's text instead", "url", redact.URLs(link), "err", redactErr(err))
 		art = article{Body: htmlParagraphs(text)}
 		if len(art.Body) == 0 {
 			return "", err
@@ -281,7 +297,7 @@ func (p *Poller) saveItem(ctx context.Context, feedURL string, it *gofeed.Item, 
 	d := doc{
 		Title:     firstNonEmpty(collapse(it.Title), art.Title, link),
 		SourceURL: link,
-		Feed:      feedURL,
+		Feed:      redact.URLs(feedURL), // the file is no place for the feed's credentials
 		Body:      art.Body,
 	}
 	switch {
@@ -363,6 +379,20 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// redacted is an error whose message shows none of the secrets of the URLs
+// in it (see redact.URLs); errors.Is and errors.As still see the cause.
+type redacted struct{ err error }
+
+func (e redacted) Error() string { return redact.URLs(e.err.Error()) }
+func (e redacted) Unwrap() error { return e.err }
+
+func redactErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return redacted{err}
 }
 
 // flatten lists the leaves of a tree of joined errors.

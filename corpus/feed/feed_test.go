@@ -683,3 +683,105 @@ func FuzzMarkdownFrontMatter(f *testing.F) {
 		}
 	})
 }
+
+// TestPollKilledHalfWay kills a poll (keeps the saved state as it was)
+// while the second of three new items is being fetched; the next poll
+// fetches the items that were left, not the first one again. The state is
+// in the file, or in a StateStore shared by replicas.
+func TestPollKilledHalfWay(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		t.Run(map[bool]string{false: "file", true: "StateStore"}[shared], func(t *testing.T) {
+			testPollKilledHalfWay(t, shared)
+		})
+	}
+}
+
+func testPollKilledHalfWay(t *testing.T, shared bool) {
+	s := newSite(t, 0, 1, 2) // written oldest first: 2, 1, 0
+	dir, state := t.TempDir(), filepath.Join(t.TempDir(), "feeds.json")
+	store := &memStore{}
+	useStore := func(c *Config) {
+		if shared {
+			c.State = store
+		}
+	}
+	saved := func() []byte {
+		if shared {
+			return store.get()
+		}
+		b, _ := os.ReadFile(state)
+		return b
+	}
+	paths := map[int]string{
+		2: "/presidential-actions/2026/08/national-security-presidential-memorandum-nspm-17/",
+		1: "/fact-sheets/2026/08/fact-sheet-president-donald-j-trump-launches-the-golden-age-of-space-transportation/",
+		0: "/releases/2026/08/president-trump-and-republicans-deliver-for-south-carolina-families/",
+	}
+	s.pages["national-security-presidential-memorandum-nspm-17"] = func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, "testdata/pages/president-trump-and-republicans-deliver-for-south-carolina-families.html")
+	}
+	var mu sync.Mutex
+	var atKill []byte // the saved state when the process died
+	killed := false
+	s.pages["fact-sheet-president-donald-j-trump-launches-the-golden-age-of-space-transportation"] = func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		if !killed {
+			killed = true
+			atKill = saved()
+		}
+		mu.Unlock()
+		http.ServeFile(w, r, "testdata/pages/fact-sheet-president-donald-j-trump-launches-the-golden-age-of-space-transportation.html")
+	}
+	added, err := newPoller(t, s, dir, state, useStore).Poll(context.Background())
+	if err != nil || len(added) != 3 {
+		t.Fatalf("Poll = %q, %v; want 3 files", added, err)
+	}
+	// What the killed process left: the state as it was, no files after the first.
+	mu.Lock()
+	left := atKill
+	mu.Unlock()
+	if left == nil {
+		t.Fatal("no state saved before the second item: a killed poll starts over")
+	}
+	if shared {
+		store.Save(context.Background(), left)
+	} else if err := os.WriteFile(state, left, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range added[1:] {
+		os.Remove(f)
+	}
+	again, err := newPoller(t, s, dir, state, useStore).Poll(context.Background())
+	if err != nil || len(again) != 2 {
+		t.Fatalf("Poll after the kill = %q, %v; want the 2 files the killed poll did not write", again, err)
+	}
+	for item, want := range map[int]int{2: 1, 1: 2, 0: 2} {
+		if got := len(s.requests(paths[item])); got != want {
+			t.Errorf("item %d page fetched %d times, want %d", item, got, want)
+		}
+	}
+	if _, err := os.Stat(state); shared && err == nil {
+		t.Errorf("the state file %s was written; with a StateStore the state belongs there", state)
+	}
+}
+
+// memStore is a StateStore in memory.
+type memStore struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (m *memStore) get() []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return bytes.Clone(m.b)
+}
+
+func (m *memStore) Load(context.Context) ([]byte, error) { return m.get(), nil }
+
+func (m *memStore) Save(_ context.Context, b []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.b = bytes.Clone(b)
+	return nil
+}

@@ -58,6 +58,9 @@ func (f fetcher) get(ctx context.Context, rawURL string, prev feedState) (respon
 		req.Header.Set("If-Modified-Since", prev.LastModified)
 	}
 	resp, err := f.client.Do(req)
+	if errors.Is(err, ErrForbiddenAddress) {
+		return response{}, permanent(err) // the address will not become allowed
+	}
 	if err != nil {
 		return response{}, err
 	}
@@ -93,10 +96,10 @@ func (f fetcher) get(ctx context.Context, rawURL string, prev feedState) (respon
 func checkHTTP(rawURL string) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return fmt.Errorf("bad URL %q: %w", rawURL, err)
+		return redactErr(fmt.Errorf("bad URL %q: %w", rawURL, err))
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("bad URL %q: only absolute http and https URLs are fetched", rawURL)
+		return redactErr(fmt.Errorf("bad URL %q: only absolute http and https URLs are fetched", rawURL))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,7 +19,7 @@ const maxIngestFile = 256 << 20
 
 // Ingest adds one document to the corpus directory dir and returns the path
 // of the file in dir. src is either an http(s) URL, whose page is fetched
-// (with client, or http.DefaultClient when nil), reduced to its article text
+// (with client, or NewClient's when nil: public addresses only), reduced to its article text
 // and saved as Markdown under dir/web/<host>/YYYY-MM/, or a local .md, .txt or
 // .jsonl file of UTF-8 text, copied into dir under its own name. Existing
 // files are never overwritten: a different file with the same name gets a
@@ -37,7 +38,7 @@ func Ingest(ctx context.Context, client *http.Client, src, dir string) (path str
 		return path, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("ingest %s: %w", src, err)
+		return "", redactErr(fmt.Errorf("ingest %s: %w", src, err))
 	}
 	return path, nil
 }
@@ -58,9 +59,18 @@ func ingestFile(src, dir string) (string, error) {
 	if fi.Size() > maxIngestFile {
 		return "", fmt.Errorf("file is larger than %d bytes", maxIngestFile)
 	}
-	data, err := os.ReadFile(src)
+	f, err := os.Open(src)
 	if err != nil {
 		return "", err
+	}
+	defer f.Close()
+	// Never more than the cap, whatever the size said.
+	data, err := io.ReadAll(io.LimitReader(f, maxIngestFile+1))
+	if err != nil {
+		return "", err
+	}
+	if len(data) > maxIngestFile {
+		return "", fmt.Errorf("file is larger than %d bytes", maxIngestFile)
 	}
 	switch {
 	case len(bytes.TrimSpace(data)) == 0:
@@ -75,7 +85,7 @@ func ingestFile(src, dir string) (string, error) {
 
 func ingestURL(ctx context.Context, client *http.Client, src, dir string) (string, error) {
 	if client == nil {
-		client = http.DefaultClient
+		client = NewClient(ClientConfig{})
 	}
 	f := fetcher{client: client, userAgent: DefaultUserAgent, maxBytes: DefaultMaxBytes, timeout: DefaultTimeout}
 	art, err := fetchArticle(ctx, f, src)
