@@ -102,7 +102,7 @@ var seedQuestions = []string{
 	"What will Biden tell Putin on the video call?",
 	"Did Russia annex Crimea?",
 	"What consequences will Russia face if it invades Ukraine?",
-	"troops since:2021-12-01 until:2021-12-31",
+	"How many troops has Russia massed near the border? since:2021-12-01 until:2021-12-31",
 	"What did the senior administration official say about sanctions? speaker:official",
 }
 

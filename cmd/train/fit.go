@@ -280,6 +280,10 @@ func points(exs []*example, w []float64) []point {
 	return out
 }
 
+// notConfidence are features the confidence leaves out: a passage's
+// place among the hits says nothing about whether it answers.
+var notConfidence = map[string]bool{"rank": true}
+
 // logit is a fitted logistic regression over the base features.
 type logit struct {
 	bias float64
@@ -314,7 +318,7 @@ func fitLogit(pts []point, keep func(point) bool, label func(point) bool, l2 flo
 	for j := range mean {
 		mean[j] /= float64(max(1, len(in)))
 		sd[j] = math.Sqrt(math.Max(0, sd[j]/float64(max(1, len(in)))-mean[j]*mean[j]))
-		if sd[j] < 1e-9 || base[j] == "rank" {
+		if sd[j] < 1e-9 || notConfidence[base[j]] {
 			sd[j] = 0
 		}
 	}
