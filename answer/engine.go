@@ -20,6 +20,10 @@ type Engine struct {
 	// Background is general English, against which a question's words
 	// tell whether it is about the corpus; New sets the embedded one.
 	Background *Background
+	// Stable breaks ties between equally scored passages by their IDs, so
+	// that the same index always gives the same candidates (the trainer
+	// sets it; it makes searches slower).
+	Stable bool
 
 	idx      *index.Index
 	stop     map[string]bool // analysed stop words

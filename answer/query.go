@@ -36,9 +36,10 @@ type query struct {
 	periodInferred  bool
 	recent          recency
 	kind            answerKind
-	outside         bool    // the filters above were dropped because they found nothing
-	allTypes        bool    // compute the answer-type cues of every candidate (for the trainer)
-	domain          float64 // how much the question's words belong to the corpus (see Engine.domain)
+	outside         bool              // the filters above were dropped because they found nothing
+	allTypes        bool              // compute the answer-type cues of every candidate (for the trainer)
+	domain          float64           // how much the question's words belong to the corpus (see Engine.domain)
+	df              map[string][2]int // document frequency and passage count of its terms, looked up once
 }
 
 var (
@@ -74,7 +75,8 @@ now lately newest`)
 // its explicit filters (which win over what is inferred). now is the
 // current time.
 func (e *Engine) understand(q Question) query {
-	qu := query{q: q, kind: classify(q.Text), domain: e.domain(q.Text)}
+	qu := query{q: q, kind: classify(q.Text), df: make(map[string][2]int)}
+	qu.domain = e.domain(q.Text, qu.df)
 	text := q.Text
 	now := e.now()
 

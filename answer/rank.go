@@ -49,12 +49,12 @@ type hitInfo struct {
 }
 
 // rank retrieves passages for qu and scores their quotable sentences.
-// A question that asks for the latest, or in the present tense, also
-// searches the corpus's last year, so that new answers are among the
-// candidates even when older ones match more words.
+// A question that asks for the latest also searches the corpus's last
+// year, so that new answers are among the candidates even when older ones
+// match more words.
 func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	var r ranked
-	qs := e.prepare(qu.topic)
+	qs := e.prepareWith(qu.topic, qu.df)
 	r.qs = qs
 	if len(qs.terms) == 0 {
 		return r, ErrEmptyQuestion
@@ -63,7 +63,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	defer cancel()
 	base := index.Query{
 		Terms: qs.order, Since: qu.period.since, Until: qu.period.until,
-		Source: qu.q.Source, Speakers: qu.speakers, Size: candidatePassages,
+		Source: qu.q.Source, Speakers: qu.speakers, Size: candidatePassages, StableTies: e.Stable,
 	}
 	hits, err := e.idx.Search(ctx, base)
 	if err != nil {
@@ -71,7 +71,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	}
 	lists := [][]index.Hit{hits}
 	newest := e.idx.Newest()
-	if qu.recent != recencyNone && !newest.IsZero() {
+	if qu.recent == recencyStrong && !newest.IsZero() {
 		from := newest.AddDate(-1, 0, 0)
 		if base.Since.Before(from) && (base.Until.IsZero() || base.Until.After(from)) {
 			recent := base
@@ -353,7 +353,21 @@ type questionTerms struct {
 	namesTotal float64     // their weight
 }
 
-func (e *Engine) prepare(text string) questionTerms {
+func (e *Engine) prepare(text string) questionTerms { return e.prepareWith(text, nil) }
+
+// prepareWith is prepare with the document frequencies already looked up
+// for the question (see Engine.domain); it adds those it looks up.
+func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
+	docFreq := func(t string) (int, int) {
+		if v, ok := dfs[t]; ok {
+			return v[0], v[1]
+		}
+		df, n := e.idx.DocFreq(t)
+		if dfs != nil {
+			dfs[t] = [2]int{df, n}
+		}
+		return df, n
+	}
 	qs := questionTerms{terms: make(map[string]float64), all: make(map[string]bool), kind: classify(text)}
 	count := make(map[string]float64) // index term -> times asked
 	var stemOrder []string
@@ -367,7 +381,7 @@ func (e *Engine) prepare(text string) questionTerms {
 		}
 		// A word the corpus (nearly) never uses may be a spelling of one it
 		// uses often: "Zelensky" for "Zelenskyy".
-		if df, _ := e.idx.DocFreq(t.Term); df < 20 {
+		if df, _ := docFreq(t.Term); df < 5 {
 			if alt, n := e.idx.Similar(t.Term); alt != "" && n >= 10*(df+1) {
 				t.Term = alt
 				qs.all[alt] = true
@@ -392,7 +406,7 @@ func (e *Engine) prepare(text string) questionTerms {
 	unknown := make(map[string]bool)
 	qs.domainMin = math.Inf(1)
 	for _, t := range terms {
-		df, total := e.idx.DocFreq(t)
+		df, total := docFreq(t)
 		a := e.Background.affinity(df, total, t)
 		qs.domainMin = math.Min(qs.domainMin, a)
 		w := math.Log(1 + (float64(total)-float64(df)+0.5)/(float64(df)+0.5))
@@ -756,14 +770,20 @@ func consensus(qs questionTerms, cands []*candidate) {
 // question but stop words, frame words and names included: "What is the
 // White House doing about tariffs?" belongs to a briefings corpus, "How
 // tall is Mount Everest?" does not.
-func (e *Engine) domain(text string) float64 {
+func (e *Engine) domain(text string, dfs map[string][2]int) float64 {
 	var sum float64
 	n := 0
 	for _, t := range e.idx.Analyze(text) {
 		if e.stop[t.Term] || !hasLetterOrDigit(t.Term) {
 			continue
 		}
-		df, total := e.idx.DocFreq(t.Term)
+		v, ok := dfs[t.Term]
+		if !ok {
+			df, total := e.idx.DocFreq(t.Term)
+			v = [2]int{df, total}
+			dfs[t.Term] = v
+		}
+		df, total := v[0], v[1]
 		sum += e.Background.affinity(df, total, t.Term)
 		n++
 	}

@@ -467,6 +467,7 @@ func ask(ctx context.Context, c config, logf func(string, ...any)) (dataset, err
 	defer idx.Close()
 	eng := answer.New(idx)
 	eng.Now = func() time.Time { return c.before }
+	eng.Stable = true
 
 	train, dev := split(m.Pairs, c.dev, c.maxTrain, c.maxDev)
 	logf("pairs: %d train (before %s), %d dev", len(train), c.dev.Format("2006-01-02"), len(dev))
@@ -651,7 +652,7 @@ func squadSets(ctx context.Context, c config, brief *answer.Engine, logf func(st
 		return nil, nil, err
 	}
 	eng := answer.New(sq)
-	eng.Bridge, eng.Background = brief.Bridge, brief.Background
+	eng.Bridge, eng.Background, eng.Stable = brief.Bridge, brief.Background, true
 	a, b := splitItems(answerable, 0)
 	sa, err := squadExamples(ctx, eng, sq, a, "squad")
 	if err != nil {
@@ -845,6 +846,7 @@ func measure(ctx context.Context, c config, stdout io.Writer, logf func(string, 
 	}
 	defer idx.Close()
 	eng := answer.New(idx)
+	eng.Stable = true
 	pairs := sample(m.Pairs, c.maxDev)
 	p := answer.EmbeddedParams()
 	w := rankLayout(p)
