@@ -207,6 +207,9 @@ func (b *speakerBook) find(text string) []mention {
 	// Offices: the table's, then those titles give ("press secretary").
 	lower := normOffice(text)
 	for _, o := range b.offices {
+		if !strings.Contains(lower, o.office) {
+			continue // the regular expression only places what is there
+		}
 		for _, loc := range o.re.FindAllStringIndex(lower, -1) {
 			if !taken(loc[0], loc[1]) && !deputyBefore(lower, loc[0]) {
 				out = append(out, mention{start: loc[0], end: loc[1], names: b.byOffice[o.office], office: o.office})

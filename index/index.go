@@ -83,6 +83,11 @@ type Index struct {
 	// registry) is stale.
 	generation atomic.Uint64
 
+	// dfCache remembers document frequencies (see DocFreq) for the
+	// current generation; dfCached counts its entries.
+	dfCache  sync.Map
+	dfCached atomic.Int64
+
 	closeOnce sync.Once
 	closeErr  error
 }

@@ -226,6 +226,31 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 // passages in the index. Counts may include recently deleted passages until
 // Bleve merges segments, which is close enough for term weights.
 func (x *Index) DocFreq(term string) (df, n int) {
+	gen := x.generation.Load()
+	if v, ok := x.dfCache.Load(term); ok {
+		if e := v.(dfEntry); e.gen == gen {
+			return e.df, e.n
+		}
+	}
+	df, n = x.docFreq(term)
+	if x.dfCached.Add(1) > maxDFCache {
+		x.dfCache.Clear() // a bounded cache: start over
+		x.dfCached.Store(1)
+	}
+	x.dfCache.Store(term, dfEntry{gen: gen, df: df, n: n})
+	return df, n
+}
+
+// dfEntry is a cached document frequency, valid for one index generation.
+type dfEntry struct {
+	gen   uint64
+	df, n int
+}
+
+// maxDFCache bounds the terms whose document frequency is remembered.
+const maxDFCache = 1 << 16
+
+func (x *Index) docFreq(term string) (df, n int) {
 	x.blMu.RLock()
 	defer x.blMu.RUnlock()
 	total, err := x.bl.DocCount()
