@@ -198,9 +198,9 @@ func fitRank(exs []*example, w0 []float64, l2 float64, iters int) []float64 {
 	out := make([]float64, nRank)
 	for j := range w {
 		switch {
-		case fixed[j]:
-			out[j] = w0[j]
-		case sd[j] > 0:
+		case fixed[j] || sd[j] == 0:
+			out[j] = w0[j] // held, or nothing in the data to learn it from
+		default:
 			out[j] = w[j] / sd[j]
 		}
 	}
