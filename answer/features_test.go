@@ -2,6 +2,7 @@ package answer
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -121,5 +122,30 @@ func TestAskQuotesDoNotOverlap(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The bridge lets a question's word meet the word an answer uses instead.
+func TestBridge(t *testing.T) {
+	for _, pair := range [][2]string{{"ban", "prohibit"}, {"job", "employ"}, {"cut", "reduc"}} {
+		found := false
+		for _, r := range fittedBridge[pair[0]] {
+			found = found || r.Stem == pair[1]
+		}
+		if !found {
+			t.Errorf("the bridge does not relate %q to %q: %v", pair[0], pair[1], fittedBridge[pair[0]])
+		}
+	}
+	// The round trip through the file format keeps it.
+	var b strings.Builder
+	if err := fittedBridge.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadBridge(strings.NewReader(b.String()))
+	if err != nil || len(back) != len(fittedBridge) {
+		t.Fatalf("ReadBridge(Write(bridge)) = %d words, %v; want %d", len(back), err, len(fittedBridge))
+	}
+	if _, err := ReadBridge(strings.NewReader("send\tdeploy:2\n")); err == nil {
+		t.Error("ReadBridge accepted a strength above 1")
 	}
 }

@@ -52,7 +52,7 @@ func quotable(s string) bool {
 	if stageNote(s) || reListMarker.MatchString(s) || reSection.MatchString(s) || reClockTime.MatchString(s) || reFormula.MatchString(s) {
 		return false
 	}
-	words := countWords(s)
+	words := CountWords(s)
 	if words < 4 {
 		return false // "Thank you.", "2023.", "Michael.", "Thanks, Admiral."
 	}
@@ -82,7 +82,8 @@ func stageNote(s string) bool {
 	return (strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")")) || (strings.HasPrefix(s, "[") && strings.HasSuffix(s, "]"))
 }
 
-func countWords(s string) int {
+// CountWords counts the words of s: runs of letters and digits.
+func CountWords(s string) int {
 	n, in := 0, false
 	for _, r := range s {
 		w := unicode.IsLetter(r) || unicode.IsDigit(r)

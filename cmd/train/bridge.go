@@ -131,45 +131,32 @@ func wordnetBridge(dir string, known func(word string) (string, bool)) (answer.B
 		ptrs  []string // "@ 00795881 v" style: pointer symbol, offset, part of speech
 	}
 	synsets := make(map[string]synset) // "v00795881" -> synset
-	for _, pos := range []string{"noun", "verb", "adj"} {
-		f, err := os.Open(filepath.Join(dir, "data."+pos))
-		if err != nil {
-			return nil, fmt.Errorf("wordnet: %w", err)
+	err := eachWordNetLine(dir, []string{"noun", "verb", "adj"}, func(_, line string) {
+		f := strings.Fields(strings.SplitN(line, " | ", 2)[0])
+		if len(f) < 4 {
+			return
 		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			if strings.HasPrefix(line, "  ") {
-				continue // the licence
-			}
-			f := strings.Fields(strings.SplitN(line, " | ", 2)[0])
-			if len(f) < 4 {
-				continue
-			}
-			n, err := strconv.ParseInt(f[3], 16, 32)
-			if err != nil || len(f) < 4+2*int(n)+1 {
-				continue
-			}
-			var ss synset
-			for i := range int(n) {
-				ss.words = append(ss.words, strings.ToLower(f[4+2*i]))
-			}
-			k := 4 + 2*int(n)
-			np, _ := strconv.Atoi(f[k])
-			k++
-			for i := 0; i < np && k+3 < len(f); i++ {
-				if sym := f[k]; sym == "@" || sym == "+" || sym == "&" || sym == "$" {
-					ss.ptrs = append(ss.ptrs, f[k+2]+f[k+1])
-				}
-				k += 4
-			}
-			synsets[f[2]+f[0]] = ss
+		n, err := strconv.ParseInt(f[3], 16, 32)
+		if err != nil || len(f) < 4+2*int(n)+1 {
+			return
 		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("wordnet: %w", err)
+		var ss synset
+		for i := range int(n) {
+			ss.words = append(ss.words, strings.ToLower(f[4+2*i]))
 		}
+		k := 4 + 2*int(n)
+		np, _ := strconv.Atoi(f[k])
+		k++
+		for i := 0; i < np && k+3 < len(f); i++ {
+			if sym := f[k]; sym == "@" || sym == "+" || sym == "&" || sym == "$" {
+				ss.ptrs = append(ss.ptrs, f[k+2]+f[k+1])
+			}
+			k += 4
+		}
+		synsets[f[2]+f[0]] = ss
+	})
+	if err != nil {
+		return nil, err
 	}
 	b := make(answer.Bridge)
 	add := func(from, to string, w float64) {
@@ -273,38 +260,25 @@ func mergeBridges(bs ...answer.Bridge) answer.Bridge {
 // seen once are left out.
 func wordnetBackground(dir string, analyze func(string) []string) (map[string]float64, error) {
 	counts := make(map[string]float64)
-	for _, pos := range []string{"noun", "verb", "adj", "adv"} {
-		f, err := os.Open(filepath.Join(dir, "data."+pos))
-		if err != nil {
-			return nil, fmt.Errorf("wordnet: %w", err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			if strings.HasPrefix(line, "  ") {
-				continue
-			}
-			head, gloss, _ := strings.Cut(line, " | ")
-			fl := strings.Fields(head)
-			var text strings.Builder
-			if len(fl) > 4 {
-				if n, err := strconv.ParseInt(fl[3], 16, 32); err == nil {
-					for i := 0; i < int(n) && 4+2*i < len(fl); i++ {
-						text.WriteString(strings.ReplaceAll(fl[4+2*i], "_", " "))
-						text.WriteByte(' ')
-					}
+	err := eachWordNetLine(dir, []string{"noun", "verb", "adj", "adv"}, func(_, line string) {
+		head, gloss, _ := strings.Cut(line, " | ")
+		fl := strings.Fields(head)
+		var text strings.Builder
+		if len(fl) > 4 {
+			if n, err := strconv.ParseInt(fl[3], 16, 32); err == nil {
+				for i := 0; i < int(n) && 4+2*i < len(fl); i++ {
+					text.WriteString(strings.ReplaceAll(fl[4+2*i], "_", " "))
+					text.WriteByte(' ')
 				}
 			}
-			text.WriteString(gloss)
-			for _, t := range analyze(text.String()) {
-				counts[t]++
-			}
 		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("wordnet: %w", err)
+		text.WriteString(gloss)
+		for _, t := range analyze(text.String()) {
+			counts[t]++
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	for t, n := range counts {
 		if n < 2 {
@@ -327,4 +301,27 @@ func writeBackground(path string, counts map[string]float64) error {
 		fmt.Fprintf(&b, "%s\t%d\n", t, int(counts[t]))
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// eachWordNetLine calls f with every synset line of WordNet's data files
+// for the given parts of speech, the licence at their head skipped.
+func eachWordNetLine(dir string, parts []string, f func(pos, line string)) error {
+	for _, pos := range parts {
+		file, err := os.Open(filepath.Join(dir, "data."+pos))
+		if err != nil {
+			return fmt.Errorf("wordnet: %w", err)
+		}
+		sc := bufio.NewScanner(file)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			if line := sc.Text(); !strings.HasPrefix(line, "  ") {
+				f(pos, line)
+			}
+		}
+		file.Close()
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("wordnet: %w", err)
+		}
+	}
+	return nil
 }

@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
 
+	"github.com/briefbot/briefbot/answer"
 	"github.com/briefbot/briefbot/corpus"
 )
 
@@ -150,17 +150,8 @@ func reporterQuestion(turn string) string {
 	return q
 }
 
-func words(s string) int {
-	n, in := 0, false
-	for _, r := range s {
-		w := unicode.IsLetter(r) || unicode.IsDigit(r)
-		if w && !in {
-			n++
-		}
-		in = w
-	}
-	return n
-}
+// words counts the words of s, as the engine does.
+func words(s string) int { return answer.CountWords(s) }
 
 // split divides pairs by date: those before cut train, the rest are dev.
 // Each side is ordered by key and cut to at most max.
