@@ -215,3 +215,27 @@ func TestBoltStore(t *testing.T) {
 		t.Error("answer still there after its retention")
 	}
 }
+
+func TestMemoryStore(t *testing.T) {
+	now := t0
+	m := &Memory{Clock: func() time.Time { return now }, MaxRecords: 10}
+	ctx := t.Context()
+	if err := PutThread(ctx, m, "k", Thread{Asker: "U1"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := GetThread(ctx, m, "k"); !ok || err != nil || got.Asker != "U1" {
+		t.Errorf("GetThread = %+v, %v, %v", got, ok, err)
+	}
+	now = t0.Add(ThreadRetention + time.Second)
+	if _, ok, _ := GetThread(ctx, m, "k"); ok {
+		t.Error("thread kept past its retention")
+	}
+	for i := range 25 {
+		if err := m.Put(ctx, kindAnswer, NewID(), []byte("{}"), time.Duration(i+1)*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(m.records); n > 10 {
+		t.Errorf("Memory holds %d records, want at most 10", n)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -195,4 +196,90 @@ func pruneBucket(bk *bolt.Bucket, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// Memory is a Store in this process's memory, for a bot run without a
+// data folder and for tests: what it holds is lost when the process ends.
+// It keeps at most MaxRecords records, forgetting those that expire first.
+type Memory struct {
+	// Clock decides when records expire; nil is time.Now.
+	Clock func() time.Time
+	// MaxRecords bounds the records kept; zero means 100,000.
+	MaxRecords int
+
+	mu      sync.Mutex
+	records map[[2]string]memRecord
+}
+
+type memRecord struct {
+	value   []byte
+	expires time.Time
+}
+
+var _ Store = (*Memory)(nil)
+
+func (m *Memory) now() time.Time {
+	if m.Clock != nil {
+		return m.Clock()
+	}
+	return time.Now()
+}
+
+// Get returns the record of kind under key, nil when there is none or it
+// has expired.
+func (m *Memory) Get(ctx context.Context, kind, key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.records[[2]string{kind, key}]
+	if !ok || !r.expires.After(m.now()) {
+		return nil, nil
+	}
+	return append([]byte(nil), r.value...), nil
+}
+
+// Put stores value under kind and key until ttl from now.
+func (m *Memory) Put(ctx context.Context, kind, key string, value []byte, ttl time.Duration) error {
+	if kind == "" || key == "" {
+		return errors.New("empty kind or key")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.records == nil {
+		m.records = make(map[[2]string]memRecord)
+	}
+	now := m.now()
+	limit := m.MaxRecords
+	if limit <= 0 {
+		limit = 100_000
+	}
+	if _, ok := m.records[[2]string{kind, key}]; !ok && len(m.records) >= limit {
+		m.evict(now, limit)
+	}
+	m.records[[2]string{kind, key}] = memRecord{value: append([]byte(nil), value...), expires: now.Add(ttl)}
+	return nil
+}
+
+// evict removes the expired records and, when that is not enough, the
+// tenth that expire first.
+func (m *Memory) evict(now time.Time, limit int) {
+	for k, r := range m.records {
+		if !r.expires.After(now) {
+			delete(m.records, k)
+		}
+	}
+	if len(m.records) < limit {
+		return
+	}
+	type entry struct {
+		k [2]string
+		t time.Time
+	}
+	all := make([]entry, 0, len(m.records))
+	for k, r := range m.records {
+		all = append(all, entry{k, r.expires})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return a.t.Compare(b.t) })
+	for _, e := range all[:max(1, len(all)/10)] {
+		delete(m.records, e.k)
+	}
 }
