@@ -105,6 +105,9 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 	return cfg, nil
 }
 
+// feedbackStore is the file of the feedback store.
+func (c *config) feedbackStore() string { return filepath.Join(c.DataDir, "feedback.db") }
+
 // listenAddr is where the HTTP listener binds.
 func (c *config) listenAddr() string { return orDefault(c.HTTPAddr, defaultHTTPAddr) }
 

@@ -60,6 +60,7 @@ func commands() []command {
 		{"serve", "", "run the Slack and Discord bots and the digest schedule", runServe},
 		{"digest", "", "print the digest of new documents (--post to send it)", runDigest},
 		{"ingest", "PATH|URL", "add one document to the corpus and index it", runIngest},
+		{"feedback", "", "list the Helpful / Not helpful verdicts on answers (--json)", runFeedback},
 		{"eval", "", "measure answer quality on a question set", runEval},
 		{"bench", "", "measure build time, latency and memory on a corpus", runBench},
 		{"health", "", "check a running bot serve's /healthz (exit 0 or 1)", runHealth},
