@@ -92,6 +92,7 @@ func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester, sh *shared) (
 	if m.cfg.Slack != nil {
 		sc := *m.cfg.Slack
 		sc.Digests = dig
+		sc.Conversations, sc.Feedback = sh.conversations, sh.feedback
 		if sh.db != nil {
 			sc.Dedupe = sh.db.Deliveries("slack", dedupeWindow)
 		}
@@ -105,6 +106,7 @@ func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester, sh *shared) (
 	if m.cfg.Discord != nil {
 		dc := *m.cfg.Discord
 		dc.Digests = dig
+		dc.Conversations, dc.Feedback = sh.conversations, sh.feedback
 		if sh.db != nil {
 			dc.Dedupe = sh.db.Deliveries("discord", dedupeWindow)
 		}
