@@ -39,7 +39,7 @@ func (b *Bot) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCreate)
 	addressed := b.addressed(m)
 	// With the Message Content intent a message in a guild may be a
 	// follow-up in a thread the bot answered in; handleMessage decides.
-	if !addressed && (!b.cfg.MessageContent || m.GuildID == "" || strings.TrimSpace(m.Content) == "") {
+	if !addressed && (!b.cfg.MessageContent || b.quiet == 0 || m.GuildID == "" || strings.TrimSpace(m.Content) == "") {
 		return
 	}
 	if addressed && !b.seen.first("m:"+m.ID) {
@@ -149,7 +149,7 @@ func (b *Bot) handleMessage(m *discordgo.Message, addressed bool) {
 	}))
 	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.AnswerTimeout)
 	defer cancel()
-	if addressed && text == "" {
+	if addressed && (text == "" || strings.EqualFold(text, "help")) {
 		b.send(ctx, log, m, textReply(helpText))
 		return
 	}

@@ -38,11 +38,16 @@ func threadKey(channel, thread string) string { return "slack:" + channel + ":" 
 
 // converse answers, or not, a message in a conversation: addressed (a
 // mention, a direct message) or a reply in a thread the bot may follow
-// (see conversation.Decide). It runs in the worker pool.
-func (b *Bot) converse(ctx context.Context, t target, raw string, addressed bool) {
+// (see conversation.Decide), whose delivery keys are checked once the rule
+// says it is for the bot. It runs in the worker pool.
+func (b *Bot) converse(ctx context.Context, t target, raw string, addressed bool, keys ...string) {
 	text := b.questionText(raw)
 	if addressed && text == "" {
 		b.reply(ctx, t, renderText(msgEmpty), replyAnswer)
+		return
+	}
+	if addressed && strings.EqualFold(text, "help") {
+		b.reply(ctx, t, renderText(helpText), replyAnswer)
 		return
 	}
 	key := threadKey(t.channel, t.threadTS)
@@ -65,8 +70,14 @@ func (b *Bot) converse(ctx context.Context, t target, raw string, addressed bool
 		}
 		return
 	}
-	if !addressed && !b.admit(t, "thread") {
-		return
+	if !addressed {
+		if !b.seen.first(keys...) {
+			b.log.Debug("duplicate delivery ignored")
+			return
+		}
+		if !b.admit(t, "thread") {
+			return
+		}
 	}
 	var q answer.Question
 	lead := ""

@@ -87,8 +87,10 @@ func TestThreadFollowUps(t *testing.T) {
 		defer close(ready)
 		c.sendAcked(eventsEnvelope("e1", 0, "Ev1", mentionEvent("U1", "<@UBOT> will the US send troops to Ukraine?", thread)))
 		f.waitPosts("chat.postMessage", 1)
-		c.sendAcked(eventsEnvelope("e2", 0, "Ev2", threadEvent("U1", "and in 2023? since:2023-01-01", "1700000001.0", thread)))
+		followUp := threadEvent("U1", "and in 2023? since:2023-01-01", "1700000001.0", thread)
+		c.sendAcked(eventsEnvelope("e2", 0, "Ev2", followUp))
 		f.waitPosts("chat.postMessage", 2)
+		c.sendAcked(eventsEnvelope("e2b", 1, "Ev2", followUp)) // Slack's retry
 		c.sendAcked(eventsEnvelope("e3", 0, "Ev3", threadEvent("U1", "thanks!", "1700000002.0", thread)))
 		c.sendAcked(eventsEnvelope("e4", 0, "Ev4", threadEvent("U1", ":+1:", "1700000003.0", thread)))
 		c.sendAcked(eventsEnvelope("e5", 0, "Ev5", threadEvent("U1", "I disagree with that", "1700000004.0", thread)))

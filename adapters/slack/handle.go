@@ -72,18 +72,23 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 		default:
 			return
 		}
-		if !b.seen.first(dedupeKey("event", cb.EventID), dedupeKey("msg", e.Channel, e.TimeStamp)) {
-			b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
-			return
-		}
+		keys := []string{dedupeKey("event", cb.EventID), dedupeKey("msg", e.Channel, e.TimeStamp)}
 		t := target{channel: e.Channel, threadTS: e.ThreadTimeStamp, user: e.User}
 		if addressed {
+			if !b.seen.first(keys...) {
+				b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
+				return
+			}
 			b.converseLater(t, e.Text, true, "dm")
 			return
 		}
-		// Most replies in threads are people talking: no rate limit and no
-		// "too busy" for them until the rule says one is for the bot.
-		if !b.enqueue(func(ctx context.Context) { b.converse(ctx, t, e.Text, false) }) {
+		if b.quiet == 0 {
+			return // following threads is off
+		}
+		// Most replies in threads are people talking: no rate limit, no
+		// "too busy" and no shared de-duplication for them until the rule
+		// says one is for the bot.
+		if !b.enqueue(func(ctx context.Context) { b.converse(ctx, t, e.Text, false, keys...) }) {
 			b.log.Info("question queue full; a reply in a thread was not considered", "trigger", "thread")
 		}
 	case *slackevents.AssistantThreadStartedEvent:
