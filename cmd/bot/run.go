@@ -85,7 +85,8 @@ Run "bot COMMAND --help" for a command's flags. Configuration comes from the
 environment and a .env file in the working directory (see .env.example):
 CORPUS_DIR (default: the bundled sample corpus), DATA_DIR (default: ./data),
 LOG_LEVEL (debug, info, warn, error; default info), the Slack, Discord,
-digest and feed variables, and DATABASE_URL for several replicas sharing
+digest and feed variables, CONVERSATION_QUIET (how long the bots follow a
+quiet thread, default 30m), and DATABASE_URL for several replicas sharing
 their state in PostgreSQL (docs/deploy.md).
 `)
 	return b.String()
