@@ -272,11 +272,13 @@ func FuzzRenderAnswer(f *testing.F) {
 		for range n {
 			quotes = append(quotes, answer.Quote{Text: text, Speaker: speaker, Title: title, URL: url, Source: source, Kind: source, Date: day5})
 		}
-		a := answer.Answer{Quotes: quotes, NoAnswer: noAnswer}
+		a := answer.Answer{Quotes: quotes, NoAnswer: noAnswer, Note: title, Outside: true}
 		if noAnswer {
 			a.Quotes, a.Related = nil, quotes
 		}
 		checkLimits(t, renderAnswer(a, renderOptions{}))
+		// Document and people's text in the lead, the question and the note.
+		checkLimits(t, renderAnswer(a, renderOptions{lead: speaker, question: text, askedBy: "7", id: testAnswerID, buttons: conversation.Actions}))
 		links := []answer.Link{{Title: title, URL: url, Source: source}}
 		checkLimits(t, renderDigest(answer.Digest{Stories: []answer.Story{{Title: title, URL: url, Source: speaker, Sentences: quotes, Also: links, Related: links}}}))
 	})
@@ -288,4 +290,18 @@ func TestMessageSendJSON(t *testing.T) {
 	if !strings.Contains(string(b), `"allowed_mentions":{"parse":[]`) {
 		t.Errorf("message JSON %s lacks an empty allowed_mentions parse list", b)
 	}
+}
+
+// FuzzParseCustomID: a custom_id from a click is untrusted; what parses
+// is exactly what customID makes.
+func FuzzParseCustomID(f *testing.F) {
+	f.Add("bb:more:" + testAnswerID)
+	f.Add("bb:share:abcdefghijklmno\xff")
+	f.Add("bb::")
+	f.Fuzz(func(t *testing.T, s string) {
+		a, id, ok := parseCustomID(s)
+		if ok && customID(a, id) != s {
+			t.Errorf("parseCustomID(%q) = %q, %q; customID gives %q", s, a, id, customID(a, id))
+		}
+	})
 }

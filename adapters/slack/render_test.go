@@ -284,6 +284,7 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text, speaker, title, rawURL string) {
 		q := answer.Quote{Text: text, Speaker: speaker, Title: title, URL: rawURL, Source: speaker, Date: briefingDate}
 		checkMessage(t, renderAnswer(answer.Answer{Quotes: []answer.Quote{q, q, q}, Confidence: 0.5}, renderOptions{question: text, id: testAnswerID, buttons: conversation.Actions}))
+		checkMessage(t, renderAnswer(answer.Answer{Quotes: []answer.Quote{q}, Note: title, Outside: true}, renderOptions{lead: speaker + text, id: testAnswerID, buttons: conversation.Actions}))
 		checkMessage(t, renderAnswer(answer.Answer{NoAnswer: true, Related: []answer.Quote{q, q}}, renderOptions{}))
 		checkMessage(t, renderDigest(answer.Digest{Stories: []answer.Story{{Title: title, URL: rawURL, Source: speaker, Sentences: []answer.Quote{q, q},
 			Also: []answer.Link{{Title: text, URL: rawURL}}}}}))
