@@ -71,6 +71,7 @@ const (
 	Fresh                   // answer it as a question of its own
 )
 
+// String names the verdict, for logs.
 func (v Verdict) String() string {
 	return [...]string{"ignore", "stop", "follow-up", "fresh"}[v]
 }
