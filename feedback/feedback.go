@@ -1,8 +1,9 @@
 // Package feedback records what people say about the bot's answers: the
 // question, the quotes they were shown, and their verdict. The conversation
 // features of the adapters record it; the trainer and people read it back.
-// Bolt is the single-process store; several replicas share the PostgreSQL
-// one (package postgres). Callers see only Store.
+// Bolt is the store of one machine (bot feedback reads it while bot serve
+// writes it); several replicas share the PostgreSQL one (package
+// postgres). Callers see only Store.
 package feedback
 
 import (
@@ -11,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -52,38 +54,60 @@ type Store interface {
 	List(ctx context.Context, since time.Time) ([]Feedback, error)
 }
 
-// Bolt is the Store of a single process: a bbolt file such as
-// DATA_DIR/feedback.db.
+// Bolt is the Store of one machine: a bbolt file such as
+// DATA_DIR/feedback.db. It holds the file only while it reads or writes,
+// so that bot feedback can list what a running bot serve records.
 type Bolt struct {
-	db    *bolt.DB
+	path  string
+	mu    sync.Mutex // one open of the file at a time in this process
 	clock func() time.Time
 }
 
 var bucketFeedback = []byte("feedback")
 
-// OpenBolt opens or creates the feedback file at path. One process at a
-// time may hold it.
+// lockTimeout bounds how long Bolt waits for another process to finish
+// with the file.
+const lockTimeout = 5 * time.Second
+
+// OpenBolt creates the feedback file at path if need be and checks that it
+// can be opened.
 func OpenBolt(path string) (*Bolt, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
-	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("open feedback store %s: locked by another process (is the bot already running?)", path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open feedback store %s: %w", path, err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	b := &Bolt{path: path, clock: time.Now}
+	err := b.with(true, func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(bucketFeedback)
 		return err
 	})
 	if err != nil {
-		db.Close()
 		return nil, fmt.Errorf("open feedback store %s: %w", path, err)
 	}
-	return &Bolt{db: db, clock: time.Now}, nil
+	return b, nil
 }
 
-// Close releases the file.
-func (b *Bolt) Close() error { return b.db.Close() }
+// Close does nothing: Bolt holds the file only while it uses it.
+func (b *Bolt) Close() error { return nil }
+
+// with opens the file, runs fn in a transaction (read-write when write is
+// set) and closes the file.
+func (b *Bolt) with(write bool, fn func(tx *bolt.Tx) error) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	db, err := bolt.Open(b.path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: !write})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return errors.New("the file stayed locked by another process")
+	}
+	if err != nil {
+		return err
+	}
+	if write {
+		err = db.Update(fn)
+	} else {
+		err = db.View(fn)
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
 
 // Record stores f under a key that sorts by time of recording.
 func (b *Bolt) Record(ctx context.Context, f Feedback) error {
@@ -95,7 +119,7 @@ func (b *Bolt) Record(ctx context.Context, f Feedback) error {
 	if err != nil {
 		return err
 	}
-	err = b.db.Update(func(tx *bolt.Tx) error {
+	err = b.with(true, func(tx *bolt.Tx) error {
 		bk := tx.Bucket(bucketFeedback)
 		seq, err := bk.NextSequence()
 		if err != nil {
@@ -115,7 +139,7 @@ func (b *Bolt) Record(ctx context.Context, f Feedback) error {
 // List returns the feedback recorded at or after since, oldest first.
 func (b *Bolt) List(ctx context.Context, since time.Time) ([]Feedback, error) {
 	var out []Feedback
-	err := b.db.View(func(tx *bolt.Tx) error {
+	err := b.with(false, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketFeedback).Cursor()
 		start := binary.BigEndian.AppendUint64(nil, uint64(max(since.UnixNano(), 0)))
 		for k, v := c.Seek(start); k != nil; k, v = c.Next() {

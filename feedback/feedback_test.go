@@ -30,7 +30,17 @@ func TestBoltRecordList(t *testing.T) {
 	if len(got) != 2 || got[0].Question != "first" || got[1].Question != "second" || got[0].Quotes[0].End != 9 {
 		t.Fatalf("List(since) = %+v, want first and second, oldest first", got)
 	}
-	if _, err := OpenBolt(path); err == nil {
-		t.Error("a second OpenBolt of a held file succeeded")
+	// bot feedback lists what a running bot serve records: both open the
+	// file only while they use it.
+	lister, err := OpenBolt(path)
+	if err != nil {
+		t.Fatalf("a second OpenBolt of the file: %v", err)
+	}
+	if err := b.Record(ctx, Feedback{Question: "third", Verdict: NotHelpful, At: at.Add(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = lister.List(ctx, at)
+	if err != nil || len(got) != 3 || got[2].Question != "third" {
+		t.Errorf("List by a second Bolt = %+v, %v; want first, second, third", got, err)
 	}
 }

@@ -78,6 +78,18 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_seq_idx ON documents (seq);
 `,
+	// 2: the conversations of the Slack and Discord bots: threads they
+	// follow and the state behind each answer's buttons.
+	`
+CREATE TABLE conversations (
+	kind       text NOT NULL,
+	key        text NOT NULL,
+	value      bytea NOT NULL,
+	expires_at timestamptz NOT NULL,
+	PRIMARY KEY (kind, key)
+);
+CREATE INDEX conversations_expires_at ON conversations (expires_at);
+`,
 }
 
 // SchemaVersion is the schema version this build creates.

@@ -251,6 +251,40 @@ func TestFeedStateAndFeedback(t *testing.T) {
 	}
 }
 
+func TestConversations(t *testing.T) {
+	url := pgtest.URL(t)
+	db := open(t, url)
+	ctx := context.Background()
+	s := db.Conversations()
+	if v, err := s.Get(ctx, "thread", "slack:C1:1.0"); v != nil || err != nil {
+		t.Fatalf("Get of nothing = %q, %v", v, err)
+	}
+	if err := s.Put(ctx, "thread", "slack:C1:1.0", []byte(`{"asker":"U1"}`), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx, "thread", "slack:C1:1.0", []byte(`{"asker":"U2"}`), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx, "answer", "abcdefghijklmnop", []byte(`{"found":true}`), time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	// Another replica sees what this one stored.
+	other := open(t, url).Conversations()
+	if v, err := other.Get(ctx, "thread", "slack:C1:1.0"); err != nil || string(v) != `{"asker":"U2"}` {
+		t.Errorf("Get by another replica = %q, %v; want the second Put", v, err)
+	}
+	if v, err := other.Get(ctx, "answer", "slack:C1:1.0"); v != nil || err != nil {
+		t.Errorf("Get of another kind = %q, %v; want nothing", v, err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	if v, err := other.Get(ctx, "answer", "abcdefghijklmnop"); v != nil || err != nil {
+		t.Errorf("Get of an expired record = %q, %v; want nothing", v, err)
+	}
+	if err := s.Put(ctx, "", "k", nil, time.Hour); err == nil {
+		t.Error("Put with no kind succeeded")
+	}
+}
+
 func TestCorpusChangesInOrder(t *testing.T) {
 	url := pgtest.URL(t)
 	db := open(t, url)

@@ -3,11 +3,11 @@ package discord
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/conversation"
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -27,11 +27,18 @@ const helpText = `**briefbot** answers questions about press briefings with verb
 • ` + "`/ask question: <text>`" + ` — quotes that answer it, each with speaker, document, publisher and date. Add ` + "`private: True`" + ` to see the answer alone.
 • Filters inside the question: ` + "`since:2022-01-01`" + ` ` + "`until:2022-01-31`" + ` ` + "`source:whitehouse.gov`" + ` ` + "`speaker:psaki`" + `
 • ` + "`/digest`" + ` — what was added recently. ` + "`/digest action: subscribe tz: Europe/Berlin`" + ` posts it here every morning; ` + "`action: unsubscribe`" + ` stops it.
-• Mention me or send me a direct message with a question to get the same answer as ` + "`/ask`" + `.
+• Mention me or send me a direct message with a question to get the same answer as ` + "`/ask`" + `. Reply to my answer to follow up: *and in 2023?* *what about Kirby?* *why?*
+• Right-click a message → Apps → **Ask briefbot** to ask it as a question.
+• Under an answer: **More quotes**, **Newer**, **Older**, and **Helpful** / **Not helpful** to tell the team how it did.
 
 When the briefings don't answer a question, I say so and show the closest passages. I never make up text.`
 
-// commands are the slash commands, registered with one bulk overwrite.
+// askMessageCommand is the message context-menu command that asks the
+// selected message as a question.
+const askMessageCommand = "Ask briefbot"
+
+// commands are the slash commands and the message command, registered
+// with one bulk overwrite.
 func commands() []*discordgo.ApplicationCommand {
 	return []*discordgo.ApplicationCommand{
 		{
@@ -50,7 +57,24 @@ func commands() []*discordgo.ApplicationCommand {
 					Name:        "private",
 					Description: "Only you see the answer",
 				},
+				{
+					Type:         discordgo.ApplicationCommandOptionString,
+					Name:         "speaker",
+					Description:  "Only this person's words",
+					Autocomplete: true,
+					MaxLength:    100,
+				},
+				{
+					Type:        discordgo.ApplicationCommandOptionString,
+					Name:        "since",
+					Description: "Only documents from this date on: YYYY-MM-DD or YYYY-MM",
+					MaxLength:   10,
+				},
 			},
+		},
+		{
+			Name: askMessageCommand,
+			Type: discordgo.MessageApplicationCommand,
 		},
 		{
 			Name:        "digest",
@@ -87,7 +111,12 @@ type respondFunc func(ctx context.Context, resp *discordgo.InteractionResponse) 
 
 func (b *Bot) onInteractionCreate(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
 	i := ic.Interaction
-	if i == nil || i.Type != discordgo.InteractionApplicationCommand {
+	if i == nil {
+		return
+	}
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete, discordgo.InteractionMessageComponent:
+	default:
 		return
 	}
 	if !b.seen.first("i:" + i.ID) {
@@ -122,10 +151,19 @@ func (b *Bot) gatewayRespond(i *discordgo.Interaction) respondFunc {
 	}
 }
 
-// handleInteraction answers an application command. It returns once the
-// first response is sent; a deferred answer is finished by a tracked
-// goroutine. The caller must hold an in-flight slot (begin).
+// handleInteraction answers an application command, an autocomplete
+// request or a button click. It returns once the first response is sent;
+// a deferred answer is finished by a tracked goroutine. The caller must
+// hold an in-flight slot (begin).
 func (b *Bot) handleInteraction(ctx context.Context, i *discordgo.Interaction, respond respondFunc) {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.autocomplete(ctx, i, respond)
+		return
+	case discordgo.InteractionMessageComponent:
+		b.handleComponent(ctx, i, respond)
+		return
+	}
 	data, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
 	if !ok {
 		return
@@ -144,25 +182,36 @@ func (b *Bot) handleInteraction(ctx context.Context, i *discordgo.Interaction, r
 		}
 		b.answered.Add(1)
 	}
+	if data.CommandType == discordgo.MessageApplicationCommand {
+		if data.Name != askMessageCommand {
+			quick("Unknown command. Try /help.", true)
+			return
+		}
+		var text string
+		if data.Resolved != nil {
+			if m := data.Resolved.Messages[data.TargetID]; m != nil {
+				text = strings.TrimSpace(userMention.ReplaceAllString(m.Content, " "))
+			}
+		}
+		if text == "" {
+			quick("That message has no text to ask about.", true)
+			return
+		}
+		b.askCommand(ctx, i, respond, log, text, false, quick)
+		return
+	}
 	switch data.Name {
 	case "help":
 		quick(helpText, true)
 	case "ask":
 		text := stringOption(opts, "question")
-		private := boolOption(opts, "private")
-		q, err := answer.ParseQuestion(text)
-		if err != nil {
-			quick(userText(err), true)
-			return
+		if s := strings.TrimSpace(stringOption(opts, "speaker")); s != "" {
+			text += " speaker:" + strings.Join(strings.Fields(s), "_")
 		}
-		if strings.TrimSpace(q.Text) == "" {
-			quick(emptyQuestion, true)
-			return
+		if s := strings.TrimSpace(stringOption(opts, "since")); s != "" {
+			text += " since:" + strings.Join(strings.Fields(s), "")
 		}
-		log.Debug("question", "text", q.Text)
-		b.respondSlow(ctx, i, respond, private, log, func(ctx context.Context) reply {
-			return b.ask(ctx, log, q)
-		})
+		b.askCommand(ctx, i, respond, log, text, boolOption(opts, "private"), quick)
 	case "digest":
 		b.handleDigest(ctx, i, respond, opts, log, quick)
 	default:
@@ -170,7 +219,35 @@ func (b *Bot) handleInteraction(ctx context.Context, i *discordgo.Interaction, r
 	}
 }
 
-// ask runs the engine and renders its answer, or a fixed apology.
+// askCommand answers text, asked by /ask or the message command; the
+// answer of the message command repeats the question.
+func (b *Bot) askCommand(ctx context.Context, i *discordgo.Interaction, respond respondFunc, log logger, text string, private bool, quick func(string, bool)) {
+	q, err := answer.ParseQuestion(text)
+	if err != nil {
+		quick(userText(err), true)
+		return
+	}
+	if strings.TrimSpace(q.Text) == "" {
+		quick(emptyQuestion, true)
+		return
+	}
+	opt := renderOptions{}
+	if i.Type == discordgo.InteractionApplicationCommand {
+		if d, ok := i.Data.(discordgo.ApplicationCommandInteractionData); ok && d.CommandType == discordgo.MessageApplicationCommand {
+			opt.question = conversation.Format(q)
+		}
+	}
+	log.Debug("question", "text", q.Text)
+	b.respondSlow(ctx, i, respond, private, log, func(ctx context.Context) reply {
+		a, err := b.ans.Ask(ctx, q)
+		if err != nil {
+			return b.errorReply(log, err)
+		}
+		log.Debug("answered", "quotes", len(a.Quotes), "no_answer", a.NoAnswer, "confidence", a.Confidence)
+		return b.answerReply(ctx, log, q, a, opt, answerState{private: private})
+	})
+}
+
 // userText is what a person is shown for err: its message when it is
 // written for people (an *answer.Error), else the fixed apology.
 func userText(err error) string {
@@ -180,17 +257,15 @@ func userText(err error) string {
 	return sorryText
 }
 
-func (b *Bot) ask(ctx context.Context, log logger, q answer.Question) reply {
-	a, err := b.ans.Ask(ctx, q)
+// errorReply is the reply to a question the engine could not answer: the
+// message of an *answer.Error (a stop-words-only question, a bad filter)
+// as is, and for anything else, which is logged, the fixed apology.
+func (b *Bot) errorReply(log logger, err error) reply {
 	if msg, ok := answer.UserMessage(err); ok {
 		return textReply(msg)
 	}
-	if err != nil {
-		log.Error("answer question", "err", err)
-		return textReply(sorryText)
-	}
-	log.Debug("answered", "quotes", len(a.Quotes), "no_answer", a.NoAnswer, "confidence", a.Confidence)
-	return renderAnswer(a)
+	log.Error("answer question", "err", err)
+	return textReply(sorryText)
 }
 
 func (b *Bot) handleDigest(ctx context.Context, i *discordgo.Interaction, respond respondFunc,
@@ -317,6 +392,7 @@ func messageResponse(r reply, ephemeral bool) *discordgo.InteractionResponse {
 	d := &discordgo.InteractionResponseData{
 		Content:         r.Content,
 		Embeds:          nonNil(r.Embeds),
+		Components:      nonNilComponents(r.Components),
 		AllowedMentions: noMentions(),
 	}
 	if ephemeral {
@@ -336,7 +412,8 @@ func deferredResponse(ephemeral bool) *discordgo.InteractionResponse {
 func webhookEdit(r reply) *discordgo.WebhookEdit {
 	content := r.Content
 	embeds := nonNil(r.Embeds)
-	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, AllowedMentions: noMentions()}
+	comps := nonNilComponents(r.Components)
+	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions()}
 }
 
 // stringOption and boolOption read options without discordgo's panicking
@@ -357,98 +434,4 @@ func boolOption(opts map[string]*discordgo.ApplicationCommandInteractionDataOpti
 		}
 	}
 	return false
-}
-
-func (b *Bot) onMessageCreate(_ *discordgo.Session, mc *discordgo.MessageCreate) {
-	m := mc.Message
-	if m == nil || !b.wantMessage(m) {
-		return
-	}
-	if !b.seen.first("m:" + m.ID) {
-		b.log.Debug("duplicate message", "id", m.ID)
-		return
-	}
-	switch b.begin() {
-	case admitted:
-		go func() {
-			defer b.end()
-			b.handleMessage(m)
-		}()
-	case admitBusy:
-		log := b.log.With("message", m.ID, "channel", m.ChannelID)
-		log.Info("too many questions in flight; telling the person to try again", "limit", b.cfg.MaxInFlight)
-		b.noticeLater(log, func(ctx context.Context) error { return b.replyTo(ctx, m, textReply(busyText)) })
-	case admitClosing:
-		b.drop(b.log.With("message", m.ID, "channel", m.ChannelID), "shutting down", nil)
-	}
-}
-
-// wantMessage reports whether m is a person's DM to the bot or a message
-// mentioning it. Bots (the bot itself included) and webhooks are ignored.
-func (b *Bot) wantMessage(m *discordgo.Message) bool {
-	if m.Author == nil || m.Author.Bot || m.Author.System || m.WebhookID != "" {
-		return false
-	}
-	self := b.self()
-	if self != "" && m.Author.ID == self {
-		return false
-	}
-	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
-		return false
-	}
-	if m.GuildID == "" {
-		return true
-	}
-	for _, u := range m.Mentions {
-		if u != nil && self != "" && u.ID == self {
-			return true
-		}
-	}
-	return false
-}
-
-var userMention = regexp.MustCompile(`<@!?([0-9]+)>`)
-
-// handleMessage answers a DM or mention with a reply to it.
-func (b *Bot) handleMessage(m *discordgo.Message) {
-	log := b.log.With("message", m.ID, "channel", m.ChannelID)
-	self := b.self()
-	text := userMention.ReplaceAllStringFunc(m.Content, func(s string) string {
-		if userMention.FindStringSubmatch(s)[1] == self {
-			return " "
-		}
-		return s
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.AnswerTimeout)
-	defer cancel()
-
-	var r reply
-	q, err := answer.ParseQuestion(text)
-	switch {
-	case err != nil:
-		r = textReply(userText(err))
-	case strings.TrimSpace(q.Text) == "":
-		r = textReply(helpText)
-	default:
-		log.Debug("question", "text", q.Text)
-		r = b.ask(ctx, log, q)
-	}
-	sendCtx, cancelSend := context.WithTimeout(context.Background(), b.cfg.HTTPTimeout)
-	defer cancelSend()
-	if err := b.replyTo(sendCtx, m, r); err != nil {
-		b.drop(log, "reply to message", err)
-		return
-	}
-	b.answered.Add(1)
-}
-
-// replyTo sends r as a reply to m.
-func (b *Bot) replyTo(ctx context.Context, m *discordgo.Message, r reply) error {
-	msg := messageSend(r)
-	noFail := false
-	msg.Reference = &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &noFail}
-	return b.rest(ctx, func(opts ...discordgo.RequestOption) error {
-		_, err := b.s.ChannelMessageSendComplex(m.ChannelID, msg, opts...)
-		return err
-	})
 }

@@ -1,8 +1,10 @@
 // Package discord answers questions about press briefings on Discord with
-// verbatim, cited quotes. It serves slash commands (/ask, /digest, /help),
-// @mentions and DMs over the gateway, or slash commands over an HTTP
-// interactions endpoint, and posts digests. It is the only package that
-// imports discordgo.
+// verbatim, cited quotes. It serves slash commands (/ask with speaker
+// autocomplete, /digest, /help), the "Ask briefbot" message command and
+// the buttons under its answers, over the gateway or an HTTP interactions
+// endpoint; and over the gateway @mentions, DMs, replies to its answers
+// and follow-ups in threads. It posts digests. It is the only package
+// that imports discordgo.
 package discord
 
 import (
@@ -20,14 +22,26 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/conversation"
+	"github.com/briefbot/briefbot/feedback"
 	"github.com/briefbot/briefbot/redact"
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 )
 
-// answerer is the engine: a question in, verbatim quotes out.
+// answerer is the engine: a question in, verbatim quotes out; follow-ups
+// read in the context of the question before; more quotes; the speakers
+// to pick from.
 type answerer interface {
 	Ask(ctx context.Context, q answer.Question) (answer.Answer, error)
+	FollowUp(prev answer.Question, text string) (answer.Question, error)
+	More(ctx context.Context, q answer.Question, shown []answer.Span) (answer.Answer, error)
+	Speakers(prefix string, n int) []string
+}
+
+// feedbackRecorder records what people say of an answer.
+type feedbackRecorder interface {
+	Record(ctx context.Context, f feedback.Feedback) error
 }
 
 // digester manages digest subscriptions; channel is "discord:<channelID>".
@@ -49,7 +63,25 @@ type Config struct {
 	APIURL    string // REST base standing in for https://discord.com ("" = Discord)
 
 	Digests digester         // nil: /digest says digests are not configured
-	Clock   func() time.Time // nil = time.Now; drives de-duplication and signature windows
+	Clock   func() time.Time // nil = time.Now; drives de-duplication, signature windows and threads' quiet periods
+
+	// Conversations keeps the threads the bot follows and the state behind
+	// the buttons under its answers, so both outlive a restart and are
+	// shared by replicas; nil keeps them in this process's memory.
+	Conversations conversation.Store
+	// Feedback records the "Helpful" and "Not helpful" buttons; nil leaves
+	// them out.
+	Feedback feedbackRecorder
+	// Quiet is how long a DM or thread the bot answered in may stay quiet
+	// before it stops following it (see conversation.Decide), default
+	// conversation.DefaultQuiet; negative turns following off.
+	Quiet time.Duration
+	// MessageContent asks for the privileged Message Content intent
+	// (enable it on the application's Bot page first, or the gateway
+	// refuses to connect): without it Discord sends the bot the text of
+	// DMs, mentions and replies only, so follow-ups in threads need a
+	// mention.
+	MessageContent bool
 
 	DeferAfter      time.Duration // answer inline if done within this, else defer (default 2s)
 	AnswerTimeout   time.Duration // per question or digest (default 30s)
@@ -108,6 +140,12 @@ func (c *Config) setDefaults() {
 	if c.HTTPTimeout <= 0 {
 		c.HTTPTimeout = 15 * time.Second
 	}
+	if c.Quiet == 0 {
+		c.Quiet = conversation.DefaultQuiet
+	}
+	if c.Conversations == nil {
+		c.Conversations = &conversation.Memory{Clock: c.Clock}
+	}
 }
 
 const maxReconnectDelay = 2 * time.Minute
@@ -122,6 +160,9 @@ type Bot struct {
 	pubKey ed25519.PublicKey
 	seen   deliveryLog
 	selfID atomic.Pointer[string]
+	store  conversation.Store
+	quiet  time.Duration // 0: following DMs and threads is off
+	kinds  channelKinds  // which channels are threads
 
 	disconnected chan struct{} // gateway dropped; Run reconnects
 
@@ -179,6 +220,8 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 		log:          logger,
 		seen:         newDeliveryLog(cfg, logger),
 		disconnected: make(chan struct{}, 1),
+		store:        cfg.Conversations,
+		quiet:        max(cfg.Quiet, 0),
 	}
 	if cfg.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))
@@ -216,6 +259,9 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	s.SyncEvents = true
 	s.StateEnabled = false
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	if cfg.MessageContent {
+		s.Identify.Intents |= discordgo.IntentMessageContent
+	}
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onDisconnect)
 	s.AddHandler(b.onInteractionCreate)
@@ -490,8 +536,16 @@ func messageSend(r reply) *discordgo.MessageSend {
 	return &discordgo.MessageSend{
 		Content:         r.Content,
 		Embeds:          nonNil(r.Embeds),
+		Components:      nonNilComponents(r.Components),
 		AllowedMentions: noMentions(),
 	}
+}
+
+func nonNilComponents(c []discordgo.MessageComponent) []discordgo.MessageComponent {
+	if c == nil {
+		return []discordgo.MessageComponent{}
+	}
+	return c
 }
 
 func nonNil(e []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {

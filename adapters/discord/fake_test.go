@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,13 +18,83 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// fakeAnswerer is the engine, as a func field.
+// fakeAnswerer is the engine, as a func field. FollowUp joins the earlier
+// question's text and the follow-up's with " | " and takes the follow-up's
+// filters; More returns new quotes (none with noMore); Speakers picks from
+// testSpeakers. With log set it records what it is asked.
 type fakeAnswerer struct {
-	ask func(ctx context.Context, q answer.Question) (answer.Answer, error)
+	ask    func(ctx context.Context, q answer.Question) (answer.Answer, error)
+	noMore bool
+	log    *answerLog
+}
+
+// answerLog is what a fakeAnswerer was asked.
+type answerLog struct {
+	mu    sync.Mutex
+	qs    []answer.Question // Ask's and More's
+	prevs []answer.Question // FollowUp's earlier questions
+	shown [][]answer.Span   // More's
+}
+
+func (l *answerLog) questions() []answer.Question {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]answer.Question(nil), l.qs...)
+}
+
+var testSpeakers = []string{"Jen Psaki", "John Kirby", "Karine Jean-Pierre", "Karoline Leavitt"}
+
+func (f fakeAnswerer) record(fn func(l *answerLog)) {
+	if f.log != nil {
+		f.log.mu.Lock()
+		fn(f.log)
+		f.log.mu.Unlock()
+	}
 }
 
 func (f fakeAnswerer) Ask(ctx context.Context, q answer.Question) (answer.Answer, error) {
+	f.record(func(l *answerLog) { l.qs = append(l.qs, q) })
 	return f.ask(ctx, q)
+}
+
+func (f fakeAnswerer) FollowUp(prev answer.Question, text string) (answer.Question, error) {
+	nq, err := answer.ParseQuestion(text)
+	if err != nil {
+		return answer.Question{}, err
+	}
+	f.record(func(l *answerLog) { l.prevs = append(l.prevs, prev) })
+	out := prev
+	out.Text = prev.Text + " | " + nq.Text
+	if nq.Speaker != "" {
+		out.Speaker = nq.Speaker
+	}
+	if !nq.Since.IsZero() || !nq.Until.IsZero() {
+		out.Since, out.Until = nq.Since, nq.Until
+	}
+	return out, nil
+}
+
+func (f fakeAnswerer) More(ctx context.Context, q answer.Question, shown []answer.Span) (answer.Answer, error) {
+	f.record(func(l *answerLog) { l.qs = append(l.qs, q); l.shown = append(l.shown, shown) })
+	a, err := f.ask(ctx, q)
+	if err != nil || f.noMore {
+		return answer.Answer{Question: q, NoAnswer: true}, err
+	}
+	for i := range a.Quotes {
+		a.Quotes[i].DocID = fmt.Sprintf("more-%d", len(shown)+i)
+		a.Quotes[i].Text = fmt.Sprintf("Further quote %d.", len(shown)+i)
+	}
+	return a, nil
+}
+
+func (f fakeAnswerer) Speakers(prefix string, n int) []string {
+	var out []string
+	for _, s := range testSpeakers {
+		if len(out) < n && strings.HasPrefix(strings.ToLower(s), strings.ToLower(prefix)) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // fakeDigester records calls and returns a fixed digest.
@@ -77,6 +148,8 @@ type fakeDiscord struct {
 	connCh chan *fakeConn
 
 	hold chan struct{} // when set, interaction callbacks wait for it to close
+
+	threads map[string]bool // channel IDs that GET /channels/{id} calls threads
 }
 
 // holdCallbacks makes interaction callbacks wait (on) until called with off:
@@ -155,6 +228,15 @@ func (f *fakeDiscord) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	case r.Method == "PATCH" && strings.HasPrefix(r.URL.Path, "/api/v9/webhooks/"):
 		io.WriteString(w, `{"id":"900","channel_id":"300","content":""}`)
+	case r.Method == "GET" && strings.HasPrefix(r.URL.Path, "/api/v9/channels/"):
+		id := strings.TrimPrefix(r.URL.Path, "/api/v9/channels/")
+		f.mu.Lock()
+		kind := 0 // a text channel
+		if f.threads[id] {
+			kind = 11 // a public thread
+		}
+		f.mu.Unlock()
+		json.NewEncoder(w).Encode(map[string]any{"id": id, "type": kind})
 	case r.Method == "POST" && strings.HasPrefix(r.URL.Path, "/api/v9/channels/"):
 		io.WriteString(w, `{"id":"901","channel_id":"300","content":""}`)
 	default:

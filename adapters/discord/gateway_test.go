@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -130,14 +131,35 @@ func TestGatewayAsk(t *testing.T) {
 	if put[0].Auth != "Bot test-token" {
 		t.Errorf("bulk overwrite Authorization = %q, want %q", put[0].Auth, "Bot test-token")
 	}
-	var cmds []struct{ Name string }
+	var cmds []struct {
+		Name    string
+		Type    int
+		Options []struct {
+			Name         string
+			Autocomplete bool
+		}
+	}
 	json.Unmarshal(put[0].Body, &cmds)
 	var names []string
 	for _, c := range cmds {
 		names = append(names, c.Name)
+		var opts []string
+		for _, o := range c.Options {
+			opts = append(opts, fmt.Sprintf("%s:%v", o.Name, o.Autocomplete))
+		}
+		switch c.Name {
+		case "ask":
+			if got := strings.Join(opts, " "); got != "question:false private:false speaker:true since:false" {
+				t.Errorf("/ask options = %s, want question, private, speaker (autocomplete) and since", got)
+			}
+		case askMessageCommand:
+			if c.Type != 3 {
+				t.Errorf("%s has type %d, want 3 (message command)", c.Name, c.Type)
+			}
+		}
 	}
-	if got := strings.Join(names, ","); got != "ask,digest,help" {
-		t.Errorf("registered commands = %s, want ask,digest,help", got)
+	if got := strings.Join(names, ","); got != "ask,Ask briefbot,digest,help" {
+		t.Errorf("registered commands = %s, want ask,Ask briefbot,digest,help", got)
 	}
 
 	id := <-conn.identify

@@ -51,7 +51,7 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	case discordgo.InteractionPing:
 		writeJSON(w, &discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
 		return
-	case discordgo.InteractionApplicationCommand:
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete, discordgo.InteractionMessageComponent:
 	default:
 		http.Error(w, "unsupported interaction type", http.StatusBadRequest)
 		return

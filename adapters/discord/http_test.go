@@ -302,7 +302,12 @@ func TestHTTPOversizedAnswerOnTheWire(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("ask = %d", code)
 	}
-	var resp discordgo.InteractionResponse
+	var resp struct {
+		Data struct {
+			Content string                    `json:"content"`
+			Embeds  []*discordgo.MessageEmbed `json:"embeds"`
+		} `json:"data"`
+	}
 	if err := json.Unmarshal(body, &resp); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,16 @@ import (
 
 type nopAnswerer struct{}
 
+func (nopAnswerer) FollowUp(prev answer.Question, _ string) (answer.Question, error) {
+	return prev, nil
+}
+
+func (nopAnswerer) More(context.Context, answer.Question, []answer.Span) (answer.Answer, error) {
+	return answer.Answer{}, nil
+}
+
+func (nopAnswerer) Speakers(string, int) []string { return nil }
+
 func (nopAnswerer) Ask(context.Context, answer.Question) (answer.Answer, error) {
 	return answer.Answer{}, nil
 }

@@ -3,6 +3,7 @@ package discord
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/conversation"
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -42,9 +44,76 @@ const (
 // reply is a platform-neutral rendered message: what goes into an
 // interaction response, a webhook edit or a channel message.
 type reply struct {
-	Content string                    `json:"content,omitempty"`
-	Embeds  []*discordgo.MessageEmbed `json:"embeds,omitempty"`
+	Content    string                       `json:"content,omitempty"`
+	Embeds     []*discordgo.MessageEmbed    `json:"embeds,omitempty"`
+	Components []discordgo.MessageComponent `json:"components,omitempty"`
 }
+
+// renderOptions adds context and buttons around an answer.
+type renderOptions struct {
+	question string // repeat the question (when the reply is not next to it)
+	askedBy  string // user ID of the asker, for shared answers
+	// lead, when set, opens the answer with how its question was read: a
+	// follow-up's ("Following up: …") or a button's. Plain text.
+	lead string
+	// id is the answer's ID (conversation.NewID), which its buttons carry.
+	id      string
+	buttons []conversation.Action
+}
+
+// customIDPrefix starts the custom_id of the bot's buttons:
+// "bb:<action>:<answer ID>", at most 29 of Discord's 100 characters.
+const customIDPrefix = "bb:"
+
+// customID is the custom_id of the button for action under answer id.
+func customID(a conversation.Action, id string) string {
+	return customIDPrefix + string(a) + ":" + id
+}
+
+// parseCustomID reads a custom_id made by customID.
+func parseCustomID(s string) (conversation.Action, string, bool) {
+	rest, ok := strings.CutPrefix(s, customIDPrefix)
+	if !ok {
+		return "", "", false
+	}
+	name, id, ok := strings.Cut(rest, ":")
+	a, known := conversation.ParseAction(name)
+	if !ok || !known || !conversation.ValidID(id) {
+		return "", "", false
+	}
+	return a, id, true
+}
+
+// components are an answer's buttons: the ones that find more in a first
+// row, the feedback ones in a second (Discord allows five a row).
+func components(id string, actions []conversation.Action) []discordgo.MessageComponent {
+	if !conversation.ValidID(id) {
+		return nil
+	}
+	var first, second []discordgo.MessageComponent
+	for _, a := range actions {
+		btn := discordgo.Button{Label: a.Label(), Style: discordgo.SecondaryButton, CustomID: customID(a, id)}
+		switch a {
+		case conversation.Share:
+			btn.Style = discordgo.PrimaryButton
+			first = append(first, btn)
+		case conversation.Helpful, conversation.NotHelpful:
+			second = append(second, btn)
+		default:
+			first = append(first, btn)
+		}
+	}
+	var rows []discordgo.MessageComponent
+	for _, row := range [][]discordgo.MessageComponent{first, second} {
+		if len(row) > 0 {
+			rows = append(rows, discordgo.ActionsRow{Components: row})
+		}
+	}
+	return rows
+}
+
+// snowflake matches a Discord ID, which alone may go inside <@…>.
+var snowflake = regexp.MustCompile(`^[0-9]{1,20}$`)
 
 // noMentions forbids every ping: users, roles, @everyone and @here. The
 // explicit empty slice makes the JSON say "parse":[] rather than null.
@@ -53,8 +122,37 @@ func noMentions() *discordgo.MessageAllowedMentions {
 }
 
 // renderAnswer turns an Answer into a message: one embed per quote, or a
-// clear "not found" with the closest passages.
-func renderAnswer(a answer.Answer) reply {
+// clear "not found" with the closest passages; opt adds the question, how
+// a follow-up was read, and the buttons.
+func renderAnswer(a answer.Answer, opt renderOptions) reply {
+	var head []string
+	if l := cleanText(opt.lead); l != "" {
+		head = append(head, "*"+clip(safeText(l), 500)+"*")
+	}
+	if q := strings.Join(strings.Fields(opt.question), " "); q != "" {
+		who := "Question"
+		if snowflake.MatchString(opt.askedBy) {
+			who = "<@" + opt.askedBy + "> asked"
+		}
+		head = append(head, who+": "+clip(safeText(q), 500))
+	}
+	if n := cleanText(a.Note); n != "" {
+		if a.Outside && len(a.Quotes) > 0 {
+			n += " The closest quotes from other speakers or times:"
+		}
+		head = append(head, clip(safeText(n), 500))
+	}
+	r := answerBody(a)
+	if len(head) > 0 {
+		r.Content = strings.Join(append(head, r.Content), "\n")
+	}
+	r.Components = components(opt.id, opt.buttons)
+	return fit(r)
+}
+
+// answerBody is the answer itself: a line on how far to trust it, and one
+// embed per quote or closest passage.
+func answerBody(a answer.Answer) reply {
 	var r reply
 	switch {
 	case a.NoAnswer || len(a.Quotes) == 0:
@@ -79,7 +177,7 @@ func renderAnswer(a answer.Answer) reply {
 			r.Embeds = append(r.Embeds, quoteEmbed(q, colorAnswer))
 		}
 	}
-	return fit(r)
+	return r
 }
 
 // quoteEmbed renders one verbatim quote with its citation: the quote as a
@@ -358,6 +456,7 @@ func fit(r reply) reply {
 		content = clip(content, maxContent-width(note)) + note
 	}
 	out.Content = clip(content, maxContent)
+	out.Components = r.Components
 	if out.Content == "" && len(out.Embeds) == 0 {
 		out.Content = "(empty)"
 	}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/conversation"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -61,7 +62,42 @@ func TestGoldenAnswer(t *testing.T) {
 			},
 		},
 	}
-	golden(t, "answer", renderAnswer(a))
+	golden(t, "answer", renderAnswer(a, renderOptions{}))
+}
+
+// testAnswerID is an answer ID, as conversation.NewID makes them.
+const testAnswerID = "abcdefghijklmnop"
+
+func TestGoldenConversation(t *testing.T) {
+	a := answer.Answer{Confidence: 0.82, Quotes: []answer.Quote{testQuote}}
+	public := []conversation.Action{conversation.More, conversation.Newer, conversation.Older, conversation.Helpful, conversation.NotHelpful}
+	golden(t, "answer-buttons", renderAnswer(a, renderOptions{id: testAnswerID, buttons: public}))
+	golden(t, "answer-private", renderAnswer(a, renderOptions{id: testAnswerID, buttons: conversation.Actions}))
+	golden(t, "answer-followup", renderAnswer(a, renderOptions{lead: "Following up: “troops Ukraine” in 2022", id: testAnswerID, buttons: public}))
+	golden(t, "answer-shared", renderAnswer(a, renderOptions{question: "Will the US send troops? since:2022-01-01", askedBy: "7", id: testAnswerID, buttons: public}))
+	golden(t, "answer-message-command", renderAnswer(a, renderOptions{question: "Will the US send troops?", id: testAnswerID, buttons: public}))
+	outside := a
+	outside.Note, outside.Outside, outside.Confidence = "Nothing from Kirby about “troops” in the documents.", true, 0.3
+	golden(t, "answer-outside", renderAnswer(outside, renderOptions{id: testAnswerID, buttons: []conversation.Action{conversation.More}}))
+	golden(t, "feedback-thanks", textReply(thanksText))
+	golden(t, "no-more", textReply(noMoreText))
+}
+
+func TestCustomID(t *testing.T) {
+	for _, a := range conversation.Actions {
+		id := customID(a, testAnswerID)
+		if len(id) > 100 {
+			t.Errorf("customID(%s) has %d characters, want at most 100", a, len(id))
+		}
+		if got, gid, ok := parseCustomID(id); !ok || got != a || gid != testAnswerID {
+			t.Errorf("parseCustomID(%q) = %q, %q, %v", id, got, gid, ok)
+		}
+	}
+	for _, bad := range []string{"", "bb:", "bb:more", "bb:more:short", "bb:delete:" + testAnswerID, "xx:more:" + testAnswerID} {
+		if _, _, ok := parseCustomID(bad); ok {
+			t.Errorf("parseCustomID(%q) = ok", bad)
+		}
+	}
 }
 
 func TestGoldenNoAnswer(t *testing.T) {
@@ -75,8 +111,8 @@ func TestGoldenNoAnswer(t *testing.T) {
 			URL:    "javascript:alert(1)", // not linked
 		}},
 	}
-	golden(t, "noanswer", renderAnswer(a))
-	golden(t, "noanswer-empty", renderAnswer(answer.Answer{NoAnswer: true}))
+	golden(t, "noanswer", renderAnswer(a, renderOptions{}))
+	golden(t, "noanswer-empty", renderAnswer(answer.Answer{NoAnswer: true}, renderOptions{}))
 }
 
 func TestGoldenDigest(t *testing.T) {
@@ -186,7 +222,7 @@ func TestOversizedAnswerFits(t *testing.T) {
 		q.Source = strings.Repeat("source.example ", 200)
 		quotes = append(quotes, q)
 	}
-	r := renderAnswer(answer.Answer{Quotes: quotes, Confidence: 0.9})
+	r := renderAnswer(answer.Answer{Quotes: quotes, Confidence: 0.9}, renderOptions{})
 	checkLimits(t, r)
 	if len(r.Embeds) == 0 || !strings.HasPrefix(r.Embeds[0].Description, "> 0: The United States") {
 		t.Errorf("first embed = %+v, want the first quote, clipped", r.Embeds)
@@ -236,20 +272,36 @@ func FuzzRenderAnswer(f *testing.F) {
 		for range n {
 			quotes = append(quotes, answer.Quote{Text: text, Speaker: speaker, Title: title, URL: url, Source: source, Kind: source, Date: day5})
 		}
-		a := answer.Answer{Quotes: quotes, NoAnswer: noAnswer}
+		a := answer.Answer{Quotes: quotes, NoAnswer: noAnswer, Note: title, Outside: true}
 		if noAnswer {
 			a.Quotes, a.Related = nil, quotes
 		}
-		checkLimits(t, renderAnswer(a))
+		checkLimits(t, renderAnswer(a, renderOptions{}))
+		// Document and people's text in the lead, the question and the note.
+		checkLimits(t, renderAnswer(a, renderOptions{lead: speaker, question: text, askedBy: "7", id: testAnswerID, buttons: conversation.Actions}))
 		links := []answer.Link{{Title: title, URL: url, Source: source}}
 		checkLimits(t, renderDigest(answer.Digest{Stories: []answer.Story{{Title: title, URL: url, Source: speaker, Sentences: quotes, Also: links, Related: links}}}))
 	})
 }
 
 func TestMessageSendJSON(t *testing.T) {
-	msg := messageSend(renderAnswer(answer.Answer{Quotes: []answer.Quote{testQuote}}))
+	msg := messageSend(renderAnswer(answer.Answer{Quotes: []answer.Quote{testQuote}}, renderOptions{}))
 	b, _ := json.Marshal(msg)
 	if !strings.Contains(string(b), `"allowed_mentions":{"parse":[]`) {
 		t.Errorf("message JSON %s lacks an empty allowed_mentions parse list", b)
 	}
+}
+
+// FuzzParseCustomID: a custom_id from a click is untrusted; what parses
+// is exactly what customID makes.
+func FuzzParseCustomID(f *testing.F) {
+	f.Add("bb:more:" + testAnswerID)
+	f.Add("bb:share:abcdefghijklmno\xff")
+	f.Add("bb::")
+	f.Fuzz(func(t *testing.T, s string) {
+		a, id, ok := parseCustomID(s)
+		if ok && customID(a, id) != s {
+			t.Errorf("parseCustomID(%q) = %q, %q; customID gives %q", s, a, id, customID(a, id))
+		}
+	})
 }

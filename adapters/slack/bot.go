@@ -1,7 +1,9 @@
 // Package slack connects briefbot to Slack: it receives mentions, direct
-// messages, the /brief slash command and button clicks (over Socket Mode or
-// the HTTP Events API), asks the answer engine, and replies with Block Kit
-// messages that quote the briefings verbatim with citations.
+// messages, replies in threads it answered, the /brief slash command,
+// button clicks and the AI-app assistant events (over Socket Mode or the
+// HTTP Events API), asks the answer engine, and replies with Block Kit
+// messages that quote the briefings verbatim with citations, with buttons
+// for more, newer and older quotes, sharing and feedback.
 //
 // It is the only package that imports github.com/slack-go/slack.
 package slack
@@ -21,12 +23,21 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/conversation"
+	"github.com/briefbot/briefbot/feedback"
 	"github.com/briefbot/briefbot/redact"
 )
 
 // answerer is the answer engine as this package uses it.
 type answerer interface {
 	Ask(ctx context.Context, q answer.Question) (answer.Answer, error)
+	FollowUp(prev answer.Question, text string) (answer.Question, error)
+	More(ctx context.Context, q answer.Question, shown []answer.Span) (answer.Answer, error)
+}
+
+// feedbackRecorder records what people say of an answer.
+type feedbackRecorder interface {
+	Record(ctx context.Context, f feedback.Feedback) error
 }
 
 // digester manages digest subscriptions; channel is "slack:<channelID>".
@@ -41,6 +52,9 @@ type slackAPI interface {
 	AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error)
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
 	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	SetAssistantThreadsStatusContext(ctx context.Context, params slack.AssistantThreadsSetStatusParameters) error
+	SetAssistantThreadsTitleContext(ctx context.Context, params slack.AssistantThreadsSetTitleParameters) error
+	SetAssistantThreadsSuggestedPromptsContext(ctx context.Context, params slack.AssistantThreadsSetSuggestedPromptsParameters) error
 }
 
 // Config configures a Bot. Zero values of the optional knobs pick the
@@ -60,6 +74,18 @@ type Config struct {
 	Workers int
 	// Digests manages digest subscriptions; nil disables /brief digest.
 	Digests digester
+	// Conversations keeps the threads the bot follows and the state behind
+	// the buttons under its answers, so both outlive a restart and are
+	// shared by replicas; nil keeps them in this process's memory.
+	Conversations conversation.Store
+	// Feedback records the "Helpful" and "Not helpful" buttons; nil leaves
+	// the buttons out.
+	Feedback feedbackRecorder
+	// Quiet is how long a thread the bot answered in may stay quiet before
+	// the bot stops following it (see conversation.Decide), default
+	// conversation.DefaultQuiet. Negative turns following off: only
+	// mentions and direct messages are answered, each on its own.
+	Quiet time.Duration
 	// Clock returns the current time; nil means time.Now. It drives
 	// de-duplication, the per-user rate limit and request timestamp checks.
 	Clock func() time.Time
@@ -114,6 +140,8 @@ type Bot struct {
 
 	seen    deliveryLog
 	limiter *userLimiter
+	store   conversation.Store
+	quiet   time.Duration // 0: following threads is off
 
 	qmu     sync.RWMutex
 	closed  bool
@@ -197,6 +225,10 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = time.Now
 	}
+	if cfg.Conversations == nil {
+		cfg.Conversations = &conversation.Memory{Clock: cfg.Clock}
+	}
+	setDefault(&cfg.Quiet, conversation.DefaultQuiet)
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -222,6 +254,8 @@ func New(cfg Config, ans answerer, logger *slog.Logger) (*Bot, error) {
 		clock:   cfg.Clock,
 		seen:    newDeliveryLog(cfg, logger),
 		limiter: newUserLimiter(cfg.Clock, cfg.UserLimit, cfg.UserWindow),
+		store:   cfg.Conversations,
+		quiet:   max(cfg.Quiet, 0),
 		jobs:    make(chan job, cfg.QueueSize),
 		notices: make(chan job, cfg.NoticeQueueSize),
 	}

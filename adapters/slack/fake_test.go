@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/conversation"
 )
 
 // recorded is one message the fake Slack received.
@@ -109,6 +111,19 @@ func newFakeSlack(t *testing.T) *fakeSlack {
 			})
 			f.mu.Unlock()
 			writeJSON(w, map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": "1700000099.000100"})
+		})
+	}
+	for _, method := range []string{"assistant.threads.setStatus", "assistant.threads.setTitle", "assistant.threads.setSuggestedPrompts"} {
+		mux.HandleFunc("/api/"+method, func(w http.ResponseWriter, r *http.Request) {
+			if err := r.ParseForm(); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			text := r.PostForm.Get("status") + r.PostForm.Get("title") + r.PostForm.Get("prompts")
+			f.mu.Lock()
+			f.posts = append(f.posts, recorded{Method: method, Channel: r.PostForm.Get("channel_id"), ThreadTS: r.PostForm.Get("thread_ts"), Text: text})
+			f.mu.Unlock()
+			writeJSON(w, map[string]any{"ok": true})
 		})
 	}
 	mux.HandleFunc("/response/", func(w http.ResponseWriter, r *http.Request) {
@@ -233,23 +248,88 @@ func (f *fakeSlack) recorded(method string) []recorded {
 	return out
 }
 
-// fakeAnswerer answers with ask and counts questions.
+// fakeAnswerer answers with ask (or psakiAnswer) and counts questions.
+// FollowUp joins the earlier question's text and the follow-up's with
+// " | " and takes the follow-up's filters; More returns two new quotes
+// each time, or none with none set.
 type fakeAnswerer struct {
 	ask   func(ctx context.Context, q answer.Question) (answer.Answer, error)
+	none  bool // More finds nothing
 	calls atomic.Int32
 	mu    sync.Mutex
 	asked []string
+	qs    []answer.Question // every question asked, More's too
+	prevs []answer.Question // FollowUp's earlier questions
+	shown [][]answer.Span   // More's shown quotes
 }
 
 func (f *fakeAnswerer) Ask(ctx context.Context, q answer.Question) (answer.Answer, error) {
 	f.calls.Add(1)
 	f.mu.Lock()
 	f.asked = append(f.asked, q.Text)
+	f.qs = append(f.qs, q)
 	f.mu.Unlock()
 	if f.ask == nil {
 		return psakiAnswer(q), nil
 	}
 	return f.ask(ctx, q)
+}
+
+func (f *fakeAnswerer) FollowUp(prev answer.Question, text string) (answer.Question, error) {
+	nq, err := answer.ParseQuestion(text)
+	if err != nil {
+		return answer.Question{}, err
+	}
+	f.mu.Lock()
+	f.prevs = append(f.prevs, prev)
+	f.mu.Unlock()
+	out := prev
+	out.Text = prev.Text + " | " + nq.Text
+	if nq.Speaker != "" {
+		out.Speaker = nq.Speaker
+	}
+	if !nq.Since.IsZero() || !nq.Until.IsZero() {
+		out.Since, out.Until = nq.Since, nq.Until
+	}
+	return out, nil
+}
+
+func (f *fakeAnswerer) More(ctx context.Context, q answer.Question, shown []answer.Span) (answer.Answer, error) {
+	f.mu.Lock()
+	f.qs = append(f.qs, q)
+	f.shown = append(f.shown, shown)
+	none := f.none
+	f.mu.Unlock()
+	if f.ask != nil {
+		if _, err := f.ask(ctx, q); err != nil {
+			return answer.Answer{}, err
+		}
+	}
+	a := psakiAnswer(q)
+	if none {
+		a.Quotes, a.NoAnswer = nil, true
+		return a, nil
+	}
+	for i := range a.Quotes {
+		a.Quotes[i].DocID = fmt.Sprintf("more-%d", len(shown)+i)
+		a.Quotes[i].Text = fmt.Sprintf("Further quote %d.", len(shown)+i)
+	}
+	a.Confidence = 0.3
+	return a, nil
+}
+
+// followedUp returns the earlier questions FollowUp was given.
+func (f *fakeAnswerer) followedUp() []answer.Question {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]answer.Question(nil), f.prevs...)
+}
+
+// questions returns every question asked, More's included.
+func (f *fakeAnswerer) questions() []answer.Question {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]answer.Question(nil), f.qs...)
 }
 
 var briefingDate = time.Date(2022, time.February, 15, 0, 0, 0, 0, time.UTC)
@@ -263,6 +343,8 @@ func psakiAnswer(q answer.Question) answer.Answer {
 			Text:    psakiQuote,
 			Speaker: "MS. PSAKI",
 			DocID:   "2022-02-15-press-briefing",
+			Start:   100,
+			End:     184,
 			Title:   "Press Briefing by Press Secretary Jen Psaki, February 15, 2022",
 			Source:  "whitehouse.gov",
 			Kind:    "press-briefings",
@@ -272,6 +354,9 @@ func psakiAnswer(q answer.Question) answer.Answer {
 		}, {
 			Text:    "We're going to continue to provide defensive security assistance, and that includes, of course, what we have already provided & more.",
 			Speaker: "MS. PSAKI",
+			DocID:   "2022-02-15-press-briefing",
+			Start:   200,
+			End:     334,
 			Title:   "Press Briefing by Press Secretary Jen Psaki, February 15, 2022",
 			Source:  "whitehouse.gov",
 			Date:    briefingDate,
@@ -367,4 +452,33 @@ func mentionEvent(user, text, ts string) map[string]any {
 
 func dmEvent(user, text, ts string) map[string]any {
 	return map[string]any{"type": "message", "channel": "D1", "channel_type": "im", "user": user, "text": text, "ts": ts, "event_ts": ts}
+}
+
+// threadEvent is a message in channel C1's thread under thread.
+func threadEvent(user, text, ts, thread string) map[string]any {
+	return map[string]any{"type": "message", "channel": "C1", "channel_type": "channel", "user": user, "text": text, "ts": ts, "thread_ts": thread, "event_ts": ts}
+}
+
+// clickEnvelope is a click on the button of action under a message: in
+// channel's thread (thread "" for none), or, ephemeral, through response.
+func clickEnvelope(envelopeID, trigger string, action conversation.Action, value, channel, thread, messageTS string, ephemeral bool, responseURL string) map[string]any {
+	msg := map[string]any{"type": "message", "ts": messageTS}
+	if thread != "" {
+		msg["thread_ts"] = thread
+	}
+	payload := map[string]any{
+		"type": "block_actions", "trigger_id": trigger,
+		"user":         map[string]any{"id": "U1"},
+		"channel":      map[string]any{"id": channel},
+		"container":    map[string]any{"type": "message", "channel_id": channel, "message_ts": messageTS, "is_ephemeral": ephemeral},
+		"response_url": responseURL,
+		"actions": []map[string]any{{
+			"type": "button", "action_id": actionID(action), "block_id": blockActions,
+			"value": value, "action_ts": trigger + ".1",
+		}},
+	}
+	if !ephemeral {
+		payload["message"] = msg
+	}
+	return map[string]any{"type": "interactive", "envelope_id": envelopeID, "payload": payload}
 }

@@ -52,18 +52,57 @@ func (b *Bot) handleEventsAPI(ev slackevents.EventsAPIEvent) {
 		if thread == "" {
 			thread = e.TimeStamp
 		}
-		b.askLater(target{channel: e.Channel, threadTS: thread, user: e.User}, e.Text, renderOptions{}, "mention")
+		b.converseLater(target{channel: e.Channel, threadTS: thread, user: e.User}, e.Text, true, "mention")
 	case *slackevents.MessageEvent:
 		// Subtypes are edits, deletions, joins, bot posts...: never questions.
-		if e.ChannelType != slackevents.ChannelTypeIM || e.SubType != "" || e.BotID != "" ||
-			e.User == "" || b.isSelf(e.User, e.BotID) {
+		if e.SubType != "" || e.BotID != "" || e.User == "" || b.isSelf(e.User, e.BotID) {
 			return
 		}
-		if !b.seen.first(dedupeKey("event", cb.EventID), dedupeKey("msg", e.Channel, e.TimeStamp)) {
+		addressed := false
+		switch e.ChannelType {
+		case slackevents.ChannelTypeIM:
+			addressed = true
+		case slackevents.ChannelTypeChannel, slackevents.ChannelTypeGroup:
+			// A reply in a thread, which the bot may follow. A message that
+			// mentions the bot arrives as app_mention too, and is answered
+			// from there.
+			if e.ThreadTimeStamp == "" || e.ThreadTimeStamp == e.TimeStamp || b.mentionsSelf(e.Text) {
+				return
+			}
+		default:
+			return
+		}
+		keys := []string{dedupeKey("event", cb.EventID), dedupeKey("msg", e.Channel, e.TimeStamp)}
+		t := target{channel: e.Channel, threadTS: e.ThreadTimeStamp, user: e.User}
+		if addressed {
+			if !b.seen.first(keys...) {
+				b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
+				return
+			}
+			b.converseLater(t, e.Text, true, "dm")
+			return
+		}
+		if b.quiet == 0 {
+			return // following threads is off
+		}
+		// Most replies in threads are people talking: no rate limit, no
+		// "too busy" and no shared de-duplication for them until the rule
+		// says one is for the bot.
+		if !b.enqueue(func(ctx context.Context) { b.converse(ctx, t, e.Text, false, keys...) }) {
+			b.log.Info("question queue full; a reply in a thread was not considered", "trigger", "thread")
+		}
+	case *slackevents.AssistantThreadStartedEvent:
+		if !b.seen.first(dedupeKey("event", cb.EventID)) {
 			b.log.Debug("duplicate delivery ignored", "event_id", cb.EventID)
 			return
 		}
-		b.askLater(target{channel: e.Channel, threadTS: e.ThreadTimeStamp, user: e.User}, e.Text, renderOptions{}, "dm")
+		at := e.AssistantThread
+		if at.ChannelID == "" || at.ThreadTimeStamp == "" {
+			return
+		}
+		if !b.enqueue(func(ctx context.Context) { b.startAssistantThread(ctx, at) }) {
+			b.drop(replyOther, "queue full", "trigger", "assistant_thread_started")
+		}
 	}
 }
 
@@ -92,7 +131,7 @@ func (b *Bot) handleSlashCommand(cmd slack.SlashCommand, delivery string) {
 	case "digest":
 		b.digestLater(t, fields[1:])
 	default:
-		b.askLater(t, text, renderOptions{question: plainText(text), share: true}, "slash")
+		b.askLater(t, text, renderOptions{question: plainText(text)}, "slash")
 	}
 }
 
@@ -102,44 +141,75 @@ func (b *Bot) handleInteraction(cb slack.InteractionCallback) {
 		return
 	}
 	for _, a := range cb.ActionCallback.BlockActions {
-		if a.ActionID != actionShare {
+		act, ok := actionOf(a.ActionID)
+		if !ok {
 			continue
 		}
 		if !b.seen.first(dedupeKey("trigger", cb.TriggerID), dedupeKey("action", cb.User.ID, a.ActionTs)) {
 			b.log.Debug("duplicate button click ignored")
 			return
 		}
-		channel := cb.Channel.ID
-		if channel == "" {
-			channel = cb.Container.ChannelID
+		c := click{
+			channel:   cb.Channel.ID,
+			user:      cb.User.ID,
+			ephemeral: cb.Container.IsEphemeral,
+			threadTS:  cb.Message.ThreadTimestamp,
+			messageTS: cb.Container.MessageTs,
 		}
-		responseURL := ""
+		if c.channel == "" {
+			c.channel = cb.Container.ChannelID
+		}
+		if c.threadTS == "" {
+			c.threadTS = cb.Container.ThreadTs
+		}
 		if validResponseURL(cb.ResponseURL) {
-			responseURL = cb.ResponseURL
+			c.responseURL = cb.ResponseURL
 		}
-		question, user := a.Value, cb.User.ID
-		if !b.enqueue(func(ctx context.Context) { b.share(ctx, channel, user, question, responseURL) }) {
-			b.log.Info("question queue full; telling the person to try again", "trigger", "share")
-			b.notice(target{channel: channel, user: user, ephemeral: true, responseURL: responseURL}, renderText(msgBusy), replyBusy)
+		value := a.Value
+		if !b.enqueue(func(ctx context.Context) { b.act(ctx, act, value, c) }) {
+			b.log.Info("question queue full; telling the person to try again", "trigger", string(act))
+			b.notice(c.private(), renderText(msgBusy), replyBusy)
 		}
 		return
 	}
 }
 
-// askLater queues a question, or a polite refusal when the person asks too
-// often or the queue is full.
+// askLater queues a slash command's question, or a polite refusal when
+// the person asks too often or the queue is full.
 func (b *Bot) askLater(t target, text string, opt renderOptions, trigger string) {
-	if ok, tell := b.limiter.allow(t.user); !ok {
-		b.log.Info("user rate limited", "trigger", trigger)
-		if tell {
-			b.notice(t, renderText(msgSlowDown), replyOther)
-		}
+	if !b.admit(t, trigger) {
 		return
 	}
 	if !b.enqueue(func(ctx context.Context) { b.answerQuestion(ctx, t, text, opt) }) {
 		b.log.Info("question queue full; telling the person to try again", "trigger", trigger)
 		b.notice(t, renderText(msgBusy), replyBusy)
 	}
+}
+
+// converseLater queues a message addressed to the bot (a mention, a direct
+// message), or a polite refusal when the person asks too often or the
+// queue is full.
+func (b *Bot) converseLater(t target, text string, addressed bool, trigger string) {
+	if !b.admit(t, trigger) {
+		return
+	}
+	if !b.enqueue(func(ctx context.Context) { b.converse(ctx, t, text, addressed) }) {
+		b.log.Info("question queue full; telling the person to try again", "trigger", trigger)
+		b.notice(t, renderText(msgBusy), replyBusy)
+	}
+}
+
+// admit applies the per-person rate limit, telling the person once per
+// window when they are over it.
+func (b *Bot) admit(t target, trigger string) bool {
+	ok, tell := b.limiter.allow(t.user)
+	if !ok {
+		b.log.Info("user rate limited", "trigger", trigger)
+		if tell {
+			b.notice(t, renderText(msgSlowDown), replyOther)
+		}
+	}
+	return ok
 }
 
 // replyKind is what a reply is, for the counters in Stats.
@@ -165,7 +235,8 @@ func (b *Bot) drop(kind replyKind, reason string, args ...any) {
 	b.log.Warn("reply dropped", append([]any{"reason", reason, "busy_note", kind == replyBusy, "dropped_total", n}, args...)...)
 }
 
-// answerQuestion runs in the worker pool.
+// answerQuestion answers a slash command's question, privately. It runs
+// in the worker pool.
 func (b *Bot) answerQuestion(ctx context.Context, t target, text string, opt renderOptions) {
 	text = b.questionText(text)
 	if text == "" {
@@ -173,56 +244,30 @@ func (b *Bot) answerQuestion(ctx context.Context, t target, text string, opt ren
 		return
 	}
 	q, err := answer.ParseQuestion(text)
-	if err == nil {
-		start := b.clock()
-		var a answer.Answer
-		if a, err = b.ans.Ask(ctx, q); err == nil {
-			b.log.Debug("answered", "question", q.Text, "quotes", len(a.Quotes), "no_answer", a.NoAnswer, "took", b.clock().Sub(start))
-			b.reply(ctx, t, renderAnswer(a, opt), replyAnswer)
-			return
-		}
-	}
-	if msg, ok := answer.UserMessage(err); ok {
-		b.reply(ctx, t, renderText(escape(msg)), replyAnswer)
+	if err != nil {
+		b.reply(ctx, t, b.errorReply(err), replyAnswer)
 		return
 	}
-	// Any other error is internal: its text never reaches Slack.
-	b.log.Error("answer failed", "err", err)
-	b.reply(ctx, t, renderText(msgEngineFailed), replyAnswer)
-}
-
-// share posts an answer publicly after a click on "Share in channel".
-func (b *Bot) share(ctx context.Context, channel, user, question, responseURL string) {
-	text := b.questionText(question)
-	q, err := answer.ParseQuestion(text)
-	if err != nil || text == "" {
-		return // the private answer already said what was wrong
-	}
+	start := b.clock()
 	a, err := b.ans.Ask(ctx, q)
 	if err != nil {
-		b.log.Error("answer failed", "err", err)
-		b.reply(ctx, target{channel: channel, user: user, ephemeral: true, responseURL: responseURL}, renderText(msgEngineFailed), replyAnswer)
+		b.reply(ctx, t, b.errorReply(err), replyAnswer)
 		return
 	}
-	m := renderAnswer(a, renderOptions{question: text, askedBy: user})
-	err = b.post(ctx, target{channel: channel}, m)
-	if err != nil && responseURL != "" {
-		// Typically not_in_channel: the response URL can post anyway.
-		b.log.Debug("share via chat.postMessage failed; using response_url", "err", err)
-		err = b.postResponse(ctx, responseURL, m, "in_channel", false, false)
+	b.log.Debug("answered", "question", q.Text, "quotes", len(a.Quotes), "no_answer", a.NoAnswer, "took", b.clock().Sub(start))
+	b.replyAnswer(ctx, t, q, a, opt, answerState{private: t.ephemeral})
+}
+
+// errorReply is the reply to a question the engine could not answer: the
+// message of an *answer.Error (a stop-words-only question, a bad filter)
+// as is, and for anything else, which is logged, a fixed apology that
+// never carries err.Error().
+func (b *Bot) errorReply(err error) message {
+	if msg, ok := answer.UserMessage(err); ok {
+		return renderText(escape(msg))
 	}
-	if err != nil {
-		b.log.Error("share failed", "err", err)
-		b.reply(ctx, target{channel: channel, user: user, ephemeral: true, responseURL: responseURL},
-			renderText("Sorry, I couldn't post in this channel. Invite me with `/invite @briefbot` and try again."), replyAnswer)
-		return
-	}
-	if responseURL != "" {
-		// The private copy is no longer needed.
-		if err := b.postResponse(ctx, responseURL, message{}, "", false, true); err != nil {
-			b.log.Debug("could not delete the private answer", "err", err)
-		}
-	}
+	b.log.Error("answer failed", "err", err)
+	return renderText(msgEngineFailed)
 }
 
 // digestLater queues a /brief digest subcommand.

@@ -6,11 +6,11 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/conversation"
 )
 
 // Slack's Block Kit limits, and the budget this package keeps under them.
@@ -20,7 +20,7 @@ const (
 	maxMessageChars  = 12000 // all text in one message; Slack's limit is about 13k
 	maxFallbackChars = 400   // the notification text
 	maxHeaderChars   = 150   // header block text
-	maxButtonValue   = 2000  // button value
+	maxButtonValue   = 2000  // button value (the bot's are answer IDs, 16 bytes)
 	maxLabelChars    = 150   // link labels, titles
 	maxURLChars      = 1000  // longer links are dropped, their label kept
 	maxQuestionEcho  = 500   // the question repeated in a reply
@@ -31,8 +31,33 @@ const (
 	reserveChars  = 800
 )
 
-// Action IDs of the buttons the bot renders.
-const actionShare = "share_answer"
+// Action IDs of the buttons the bot renders: actionPrefix and the
+// conversation.Action, except Share, whose ID predates the others.
+const (
+	actionPrefix = "brief_"
+	actionShare  = "share_answer"
+	blockActions = "brief_actions"
+)
+
+// actionID is the action ID of the button for a.
+func actionID(a conversation.Action) string {
+	if a == conversation.Share {
+		return actionShare
+	}
+	return actionPrefix + string(a)
+}
+
+// actionOf is the button whose action ID is id.
+func actionOf(id string) (conversation.Action, bool) {
+	if id == actionShare {
+		return conversation.Share, true
+	}
+	s, ok := strings.CutPrefix(id, actionPrefix)
+	if !ok {
+		return "", false
+	}
+	return conversation.ParseAction(s)
+}
 
 // message is a rendered Slack message: a notification fallback and blocks.
 type message struct {
@@ -44,7 +69,12 @@ type message struct {
 type renderOptions struct {
 	question string // repeat the question (when the reply is not next to it)
 	askedBy  string // user ID of the asker, for shared answers
-	share    bool   // add a "Share in channel" button
+	// lead, when set, opens the answer with how its question was read: a
+	// follow-up's ("Following up: …") or a button's. Plain text.
+	lead string
+	// id is the answer's ID (conversation.NewID), which its buttons carry.
+	id      string
+	buttons []conversation.Action
 }
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
@@ -326,6 +356,16 @@ func renderAnswer(a answer.Answer, opt renderOptions) message {
 		}
 		m.context(who + ": " + escape(q))
 	}
+	if l := clean(opt.lead, maxQuestionEcho); l != "" {
+		m.context(escape(l))
+	}
+	if n := clean(a.Note, maxQuestionEcho); n != "" {
+		note := "_" + escape(n) + "_"
+		if a.Outside && len(a.Quotes) > 0 {
+			note += " The closest quotes from other speakers or times:"
+		}
+		m.section(note)
+	}
 	trimmed := false
 	var fallback string
 	if a.NoAnswer || len(a.Quotes) == 0 {
@@ -366,13 +406,28 @@ func renderAnswer(a answer.Answer, opt renderOptions) message {
 	if trimmed {
 		m.context("_Trimmed to fit Slack's limits; follow the links for the full text._")
 	}
-	if opt.share {
-		value := truncateBytes(strings.ToValidUTF8(opt.question, ""), maxButtonValue)
-		btn := slack.NewButtonBlockElement(actionShare, value, plain("Share in channel"))
-		btn.Style = slack.StylePrimary
-		m.blocks = append(m.blocks, slack.NewActionBlock("brief_share", btn))
+	if b := buttons(opt.id, opt.buttons); b != nil {
+		m.blocks = append(m.blocks, b)
 	}
 	return m.message(fallback)
+}
+
+// buttons is the actions block of an answer: one button per action, each
+// carrying the answer's ID, which is all a click needs (the rest is in the
+// conversation store).
+func buttons(id string, actions []conversation.Action) slack.Block {
+	if !conversation.ValidID(id) || len(actions) == 0 {
+		return nil
+	}
+	var els []slack.BlockElement
+	for _, a := range actions {
+		btn := slack.NewButtonBlockElement(actionID(a), id, plain(a.Label()))
+		if a == conversation.Share {
+			btn.Style = slack.StylePrimary
+		}
+		els = append(els, btn)
+	}
+	return slack.NewActionBlock(blockActions, els...)
 }
 
 // confidenceHint says how far to trust an answer, by the engine's band.
@@ -523,19 +578,11 @@ var idPattern = regexp.MustCompile(`^[UW][A-Z0-9]{1,20}$`)
 // inside <@…> without forming anything else.
 func validID(s string) bool { return idPattern.MatchString(s) }
 
-func truncateBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
 const helpText = "*Ask me about the press briefings.* I answer with verbatim quotes and links to the source.\n" +
 	"• Mention me in a channel: `@briefbot will the US send troops to Ukraine?` (I reply in the thread)\n" +
 	"• Send me a direct message with your question\n" +
+	"• Reply in the thread, without a new mention, to follow up: _and in 2023?_ _what about Kirby?_ _why?_\n" +
 	"• `/brief <question>`: a private answer with a *Share in channel* button\n" +
+	"• Under an answer: *More quotes*, *Newer*, *Older*, and *Helpful* / *Not helpful* to tell the team how it did\n" +
 	"• Narrow a question with `since:2022-01-01` `until:2022-02-28` `source:whitehouse.gov` `speaker:psaki`\n" +
 	"• `/brief digest subscribe [time zone]`, `/brief digest unsubscribe`, `/brief digest now`: the daily digest of new documents in this channel"

@@ -12,7 +12,11 @@ import (
 	"time"
 
 	"github.com/briefbot/briefbot/answer"
+	"github.com/briefbot/briefbot/conversation"
 )
+
+// testAnswerID is an answer ID, as conversation.NewID makes them.
+const testAnswerID = "abcdefghijklmnop"
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
@@ -61,14 +65,31 @@ func noAnswer() answer.Answer {
 	}
 }
 
+// outsideAnswer has nothing from the speaker asked for, and quotes
+// others.
+func outsideAnswer() answer.Answer {
+	a := psakiAnswer(answer.Question{Text: "troops", Speaker: "kirby"})
+	a.Note = "Nothing from Kirby about “troops” in the documents."
+	a.Outside = true
+	a.Confidence = 0.3
+	return a
+}
+
 func TestRenderGolden(t *testing.T) {
 	tests := []struct {
 		name string
 		msg  message
 	}{
 		{"answer", renderAnswer(psakiAnswer(answer.Question{Text: "troops"}), renderOptions{})},
-		{"answer_slash", renderAnswer(psakiAnswer(answer.Question{Text: "troops"}), renderOptions{question: "will the US send troops?", share: true})},
+		{"answer_slash", renderAnswer(psakiAnswer(answer.Question{Text: "troops"}), renderOptions{question: "will the US send troops?", id: testAnswerID, buttons: conversation.Actions})},
+		{"answer_followup", renderAnswer(psakiAnswer(answer.Question{Text: "troops"}), renderOptions{lead: "Following up: “troops Ukraine” in 2022",
+			id: testAnswerID, buttons: []conversation.Action{conversation.More, conversation.Newer, conversation.Older, conversation.Helpful, conversation.NotHelpful}})},
+		{"answer_shared", renderAnswer(psakiAnswer(answer.Question{Text: "troops"}), renderOptions{question: "will the US send troops? since:2022-01-01", askedBy: "U3",
+			id: testAnswerID, buttons: []conversation.Action{conversation.More, conversation.Helpful, conversation.NotHelpful}})},
+		{"answer_outside", renderAnswer(outsideAnswer(), renderOptions{id: testAnswerID, buttons: []conversation.Action{conversation.More}})},
 		{"no_answer", renderAnswer(noAnswer(), renderOptions{})},
+		{"feedback_thanks", renderText(msgThanks)},
+		{"no_more", renderText(msgNoMore)},
 		{"digest", renderDigest(sampleDigest())},
 		{"digest_empty", renderDigest(answer.Digest{Since: briefingDate})},
 	}
@@ -104,7 +125,7 @@ func TestRenderNeutralisesMentions(t *testing.T) {
 		Confidence: 0.5,
 	}
 	for name, m := range map[string]message{
-		"answer": renderAnswer(a, renderOptions{question: "<!channel> what?", share: true}),
+		"answer": renderAnswer(a, renderOptions{question: "<!channel> what?", id: testAnswerID, buttons: conversation.Actions}),
 		"digest": renderDigest(answer.Digest{Stories: []answer.Story{{Title: hostile, URL: "https://example.com/<!here>", Source: "<@U1>",
 			Sentences: []answer.Quote{{Text: hostile}}, Also: []answer.Link{{Title: "<!channel>", URL: "https://x.example/|<!here>"}}}}}),
 	} {
@@ -135,7 +156,7 @@ func TestRenderLongAnswer(t *testing.T) {
 		{"all newlines", answer.Answer{Quotes: []answer.Quote{{Text: strings.Repeat("a\n", 5000)}}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			m := renderAnswer(tt.a, renderOptions{question: long, share: true})
+			m := renderAnswer(tt.a, renderOptions{question: long, id: testAnswerID, buttons: conversation.Actions})
 			checkMessage(t, m)
 			if !strings.Contains(string(mustJSON(m)), "The Secretary said") && tt.name == "one long quote" {
 				t.Error("the quote is missing")
@@ -262,7 +283,8 @@ func FuzzRender(f *testing.F) {
 	f.Add("\xff\xfe broken utf8 \U0001F600", "\U0001F600", "\U0001F600", "https://例え.jp/パス")
 	f.Fuzz(func(t *testing.T, text, speaker, title, rawURL string) {
 		q := answer.Quote{Text: text, Speaker: speaker, Title: title, URL: rawURL, Source: speaker, Date: briefingDate}
-		checkMessage(t, renderAnswer(answer.Answer{Quotes: []answer.Quote{q, q, q}, Confidence: 0.5}, renderOptions{question: text, share: true}))
+		checkMessage(t, renderAnswer(answer.Answer{Quotes: []answer.Quote{q, q, q}, Confidence: 0.5}, renderOptions{question: text, id: testAnswerID, buttons: conversation.Actions}))
+		checkMessage(t, renderAnswer(answer.Answer{Quotes: []answer.Quote{q}, Note: title, Outside: true}, renderOptions{lead: speaker + text, id: testAnswerID, buttons: conversation.Actions}))
 		checkMessage(t, renderAnswer(answer.Answer{NoAnswer: true, Related: []answer.Quote{q, q}}, renderOptions{}))
 		checkMessage(t, renderDigest(answer.Digest{Stories: []answer.Story{{Title: title, URL: rawURL, Source: speaker, Sentences: []answer.Quote{q, q},
 			Also: []answer.Link{{Title: text, URL: rawURL}}}}}))

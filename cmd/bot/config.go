@@ -11,6 +11,7 @@ import (
 
 	discordbot "github.com/briefbot/briefbot/adapters/discord"
 	slackbot "github.com/briefbot/briefbot/adapters/slack"
+	"github.com/briefbot/briefbot/conversation"
 	"github.com/briefbot/briefbot/corpus/feed"
 	"github.com/briefbot/briefbot/digest"
 	"github.com/briefbot/briefbot/redact"
@@ -29,6 +30,11 @@ type config struct {
 	Slack   *slackbot.Config   // nil: Slack is not configured
 	Discord *discordbot.Config // nil: Discord is not configured
 	Digest  digest.Config      // DIGEST_*
+
+	// Quiet (CONVERSATION_QUIET) is how long a thread or DM the bots
+	// answered in may stay quiet before they stop following it; negative
+	// turns following off.
+	Quiet time.Duration
 
 	Feeds        []string      // FEEDS
 	FeedInterval time.Duration // FEED_INTERVAL
@@ -84,6 +90,15 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 	if cfg.Digest, err = digestConfigFromEnv(getenv); err != nil {
 		return nil, err
 	}
+	if cfg.Quiet, err = quietFromEnv(getenv("CONVERSATION_QUIET")); err != nil {
+		return nil, err
+	}
+	if cfg.Slack != nil {
+		cfg.Slack.Quiet = cfg.Quiet
+	}
+	if cfg.Discord != nil {
+		cfg.Discord.Quiet = cfg.Quiet
+	}
 	if cfg.Feeds, err = feed.ParseFeeds(getenv("FEEDS")); err != nil {
 		return nil, redact.Err(err, nil)
 	}
@@ -104,6 +119,29 @@ func loadConfig(getenv func(string) string, where *locations) (*config, error) {
 	}
 	return cfg, nil
 }
+
+// quietFromEnv reads CONVERSATION_QUIET: a Go duration, or 0 or off to
+// answer only mentions and direct messages, each on its own.
+func quietFromEnv(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	switch strings.ToLower(v) {
+	case "":
+		return conversation.DefaultQuiet, nil
+	case "0", "off":
+		return -1, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Minute || d > 7*24*time.Hour {
+		return 0, fmt.Errorf("CONVERSATION_QUIET=%q: use a duration from 1m to 168h, such as 30m, or off", v)
+	}
+	return d, nil
+}
+
+// conversationStore is the file of the conversation store.
+func (c *config) conversationStore() string { return filepath.Join(c.DataDir, "conversations.db") }
+
+// feedbackStore is the file of the feedback store.
+func (c *config) feedbackStore() string { return filepath.Join(c.DataDir, "feedback.db") }
 
 // listenAddr is where the HTTP listener binds.
 func (c *config) listenAddr() string { return orDefault(c.HTTPAddr, defaultHTTPAddr) }

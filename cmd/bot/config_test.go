@@ -4,6 +4,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/briefbot/briefbot/conversation"
 )
 
 func TestLoadConfigLocations(t *testing.T) {
@@ -48,5 +51,38 @@ func TestEveryCommandHasHelp(t *testing.T) {
 				t.Errorf("the overview does not list %s", c.name)
 			}
 		})
+	}
+}
+
+func TestConversationQuiet(t *testing.T) {
+	tests := []struct {
+		value   string
+		want    time.Duration
+		wantErr bool
+	}{
+		{"", conversation.DefaultQuiet, false},
+		{"45m", 45 * time.Minute, false},
+		{"off", -1, false},
+		{"0", -1, false},
+		{"10s", 0, true},
+		{"forever", 0, true},
+		{"400h", 0, true},
+	}
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1", "DISCORD_PUBLIC_KEY": strings.Repeat("ab", 32)}
+	for _, tt := range tests {
+		env["CONVERSATION_QUIET"] = tt.value
+		cfg, err := loadConfig(mapEnv(env), nil)
+		if tt.wantErr {
+			if err == nil || !strings.Contains(err.Error(), "CONVERSATION_QUIET") {
+				t.Errorf("CONVERSATION_QUIET=%q: %v, want an error naming it", tt.value, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("CONVERSATION_QUIET=%q: %v", tt.value, err)
+		}
+		if cfg.Quiet != tt.want || cfg.Slack.Quiet != tt.want || cfg.Discord.Quiet != tt.want {
+			t.Errorf("CONVERSATION_QUIET=%q: quiet %v, slack %v, discord %v; want %v", tt.value, cfg.Quiet, cfg.Slack.Quiet, cfg.Discord.Quiet, tt.want)
+		}
 	}
 }

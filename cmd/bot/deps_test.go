@@ -7,7 +7,8 @@ import (
 )
 
 // TestDependencyDirection keeps each SDK in its own package and the layers
-// pointing one way: cmd/bot -> adapters -> answer -> index -> corpus.
+// pointing one way: cmd/bot -> adapters -> answer -> index -> corpus, with
+// digest and conversation beside the adapters.
 func TestDependencyDirection(t *testing.T) {
 	const mod = "github.com/briefbot/briefbot/"
 	rules := []struct {
@@ -16,8 +17,8 @@ func TestDependencyDirection(t *testing.T) {
 	}{
 		{"github.com/slack-go/slack", []string{mod + "adapters/slack", mod + "cmd/bot"}},
 		{"github.com/bwmarrin/discordgo", []string{mod + "adapters/discord", mod + "cmd/bot"}},
-		{"github.com/blevesearch/bleve", []string{mod + "index", mod + "answer", mod + "digest", mod + "adapters/", mod + "cmd/bot"}},
-		{mod + "index", []string{mod + "answer", mod + "digest", mod + "adapters/", mod + "cmd/bot"}},
+		{"github.com/blevesearch/bleve", []string{mod + "index", mod + "answer", mod + "digest", mod + "conversation", mod + "adapters/", mod + "cmd/bot"}},
+		{mod + "index", []string{mod + "answer", mod + "digest", mod + "conversation", mod + "adapters/", mod + "cmd/bot"}},
 	}
 	// Direct imports are what a package chooses; the rules above are about
 	// transitive dependencies, so check both views.
@@ -63,7 +64,8 @@ func TestDependencyDirection(t *testing.T) {
 			}
 			// Lower layers never import higher ones.
 			for _, low := range []string{mod + "corpus", mod + "index", mod + "answer"} {
-				if strings.HasPrefix(pkg, low) && (strings.HasPrefix(imp, mod+"adapters/") || strings.HasPrefix(imp, mod+"cmd/") || strings.HasPrefix(imp, mod+"digest")) {
+				if strings.HasPrefix(pkg, low) && (strings.HasPrefix(imp, mod+"adapters/") || strings.HasPrefix(imp, mod+"cmd/") ||
+					strings.HasPrefix(imp, mod+"digest") || strings.HasPrefix(imp, mod+"conversation")) {
 					t.Errorf("%s imports %s, a higher layer", pkg, imp)
 				}
 			}

@@ -19,9 +19,10 @@ func discordConfigFromEnv(getenv func(string) string) (cfg discordbot.Config, en
 	guildID := get("DISCORD_GUILD_ID")
 	publicKey := get("DISCORD_PUBLIC_KEY")
 	apiURL := get("DISCORD_API_URL")
+	content := get("DISCORD_MESSAGE_CONTENT")
 
 	if token == "" && publicKey == "" {
-		for _, name := range []string{"DISCORD_APP_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL"} {
+		for _, name := range []string{"DISCORD_APP_ID", "DISCORD_GUILD_ID", "DISCORD_API_URL", "DISCORD_MESSAGE_CONTENT"} {
 			if get(name) != "" {
 				return discordbot.Config{}, false, fmt.Errorf("%s is set but neither DISCORD_BOT_TOKEN nor DISCORD_PUBLIC_KEY is: set one to enable Discord", name)
 			}
@@ -53,12 +54,24 @@ func discordConfigFromEnv(getenv func(string) string) (cfg discordbot.Config, en
 			return discordbot.Config{}, false, fmt.Errorf("DISCORD_API_URL%s: want http(s)://host[:port][/prefix], without a user, password or query", shownURL(apiURL))
 		}
 	}
+	messageContent := false
+	switch strings.ToLower(content) {
+	case "", "false", "0", "no":
+	case "true", "1", "yes":
+		if token == "" {
+			return discordbot.Config{}, false, fmt.Errorf("DISCORD_MESSAGE_CONTENT needs DISCORD_BOT_TOKEN: messages arrive over the gateway only")
+		}
+		messageContent = true
+	default:
+		return discordbot.Config{}, false, fmt.Errorf("DISCORD_MESSAGE_CONTENT=%q: use true or false", content)
+	}
 	return discordbot.Config{
-		BotToken:  token,
-		AppID:     appID,
-		GuildID:   guildID,
-		PublicKey: publicKey,
-		APIURL:    apiURL,
+		BotToken:       token,
+		AppID:          appID,
+		GuildID:        guildID,
+		PublicKey:      publicKey,
+		APIURL:         apiURL,
+		MessageContent: messageContent,
 	}, true, nil
 }
 

@@ -25,6 +25,9 @@ func TestDiscordConfigFromEnv(t *testing.T) {
 		{"bad api url", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_API_URL": "discord.com"}, false, "DISCORD_API_URL"},
 		{"token with space", map[string]string{"DISCORD_BOT_TOKEN": "secret value", "DISCORD_APP_ID": "42"}, false, "DISCORD_BOT_TOKEN"},
 		{"app id alone", map[string]string{"DISCORD_APP_ID": "42"}, false, "DISCORD_APP_ID"},
+		{"message content", map[string]string{"DISCORD_BOT_TOKEN": "tok", "DISCORD_APP_ID": "42", "DISCORD_MESSAGE_CONTENT": "true"}, true, ""},
+		{"message content, http only", map[string]string{"DISCORD_PUBLIC_KEY": key, "DISCORD_MESSAGE_CONTENT": "true"}, false, "DISCORD_MESSAGE_CONTENT"},
+		{"message content not a boolean", map[string]string{"DISCORD_BOT_TOKEN": "tok", "DISCORD_APP_ID": "42", "DISCORD_MESSAGE_CONTENT": "maybe"}, false, "DISCORD_MESSAGE_CONTENT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,7 +48,8 @@ func TestDiscordConfigFromEnv(t *testing.T) {
 				t.Errorf("enabled = %v, want %v", enabled, tt.enabled)
 			}
 			if enabled && (cfg.BotToken != tt.env["DISCORD_BOT_TOKEN"] || cfg.AppID != tt.env["DISCORD_APP_ID"] ||
-				cfg.GuildID != tt.env["DISCORD_GUILD_ID"] || cfg.PublicKey != tt.env["DISCORD_PUBLIC_KEY"] || cfg.APIURL != tt.env["DISCORD_API_URL"]) {
+				cfg.GuildID != tt.env["DISCORD_GUILD_ID"] || cfg.PublicKey != tt.env["DISCORD_PUBLIC_KEY"] || cfg.APIURL != tt.env["DISCORD_API_URL"] ||
+				cfg.MessageContent != (tt.env["DISCORD_MESSAGE_CONTENT"] == "true")) {
 				t.Errorf("cfg = %+v, want the environment's values", cfg)
 			}
 		})

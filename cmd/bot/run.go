@@ -60,6 +60,7 @@ func commands() []command {
 		{"serve", "", "run the Slack and Discord bots and the digest schedule", runServe},
 		{"digest", "", "print the digest of new documents (--post to send it)", runDigest},
 		{"ingest", "PATH|URL", "add one document to the corpus and index it", runIngest},
+		{"feedback", "", "list the Helpful / Not helpful verdicts on answers (--json)", runFeedback},
 		{"eval", "", "measure answer quality on a question set", runEval},
 		{"bench", "", "measure build time, latency and memory on a corpus", runBench},
 		{"health", "", "check a running bot serve's /healthz (exit 0 or 1)", runHealth},
@@ -84,7 +85,8 @@ Run "bot COMMAND --help" for a command's flags. Configuration comes from the
 environment and a .env file in the working directory (see .env.example):
 CORPUS_DIR (default: the bundled sample corpus), DATA_DIR (default: ./data),
 LOG_LEVEL (debug, info, warn, error; default info), the Slack, Discord,
-digest and feed variables, and DATABASE_URL for several replicas sharing
+digest and feed variables, CONVERSATION_QUIET (how long the bots follow a
+quiet thread, default 30m), and DATABASE_URL for several replicas sharing
 their state in PostgreSQL (docs/deploy.md).
 `)
 	return b.String()

@@ -28,6 +28,10 @@ the answers in flight, then exit):
            SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (HTTP, on HTTP_ADDR)
   Discord  DISCORD_BOT_TOKEN + DISCORD_APP_ID (gateway) and/or
            DISCORD_PUBLIC_KEY (HTTP interactions, on HTTP_ADDR)
+In Slack and Discord, replies in threads the bot answered and later DMs
+are follow-ups (CONVERSATION_QUIET, default 30m, of quiet ends them), and
+the buttons under answers keep their state in DATA_DIR/conversations.db;
+Helpful / Not helpful go to DATA_DIR/feedback.db (bot feedback lists them).
 Also posts the daily digest (DIGEST_*), polls FEEDS into CORPUS_DIR, and
 re-indexes CORPUS_DIR when files in it change (it may start empty). A
 platform that fails (Discord's gateway unreachable, say) is started again
@@ -92,6 +96,7 @@ func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester, sh *shared) (
 	if m.cfg.Slack != nil {
 		sc := *m.cfg.Slack
 		sc.Digests = dig
+		sc.Conversations, sc.Feedback = sh.conversations, sh.feedback
 		if sh.db != nil {
 			sc.Dedupe = sh.db.Deliveries("slack", dedupeWindow)
 		}
@@ -105,6 +110,7 @@ func (m *Main) newPlatforms(eng *answer.Engine, dig *lateDigester, sh *shared) (
 	if m.cfg.Discord != nil {
 		dc := *m.cfg.Discord
 		dc.Digests = dig
+		dc.Conversations, dc.Feedback = sh.conversations, sh.feedback
 		if sh.db != nil {
 			dc.Dedupe = sh.db.Deliveries("discord", dedupeWindow)
 		}

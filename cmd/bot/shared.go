@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/briefbot/briefbot/conversation"
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/corpus/feed"
 	"github.com/briefbot/briefbot/digest"
@@ -23,11 +24,14 @@ import (
 // memory), or, with DATABASE_URL, in PostgreSQL for every replica. The
 // adapters and the digest see only the interfaces they declare.
 type shared struct {
-	db       *postgres.DB // nil without DATABASE_URL
-	digests  digest.Store
-	feedback feedback.Store
-	closers  []func() error
+	db            *postgres.DB // nil without DATABASE_URL
+	digests       digest.Store
+	feedback      feedback.Store
+	conversations conversation.Store
+	closers       []func() error
 }
+
+var _ conversation.Store = (*postgres.Conversations)(nil)
 
 // openShared opens the configured state. An unreachable database is an
 // error naming DATABASE_URL, without its password.
@@ -37,12 +41,17 @@ func (m *Main) openShared(ctx context.Context) (*shared, error) {
 		if err != nil {
 			return nil, err
 		}
-		fb, err := feedback.OpenBolt(filepath.Join(m.cfg.DataDir, "feedback.db"))
+		fb, err := feedback.OpenBolt(m.cfg.feedbackStore())
 		if err != nil {
 			store.Close()
 			return nil, err
 		}
-		return &shared{digests: store, feedback: fb, closers: []func() error{store.Close, fb.Close}}, nil
+		conv, err := conversation.OpenBolt(m.cfg.conversationStore())
+		if err != nil {
+			store.Close()
+			return nil, err
+		}
+		return &shared{digests: store, feedback: fb, conversations: conv, closers: []func() error{store.Close, fb.Close, conv.Close}}, nil
 	}
 	db, err := postgres.Open(ctx, m.cfg.DatabaseURL)
 	if err != nil {
@@ -50,7 +59,7 @@ func (m *Main) openShared(ctx context.Context) (*shared, error) {
 	}
 	m.logger.Info("shared state in PostgreSQL", "database", db.Redacted())
 	return &shared{
-		db: db, digests: db.Digests(), feedback: db.Feedback(),
+		db: db, digests: db.Digests(), feedback: db.Feedback(), conversations: db.Conversations(),
 		closers: []func() error{func() error { db.Close(); return nil }},
 	}, nil
 }
