@@ -21,7 +21,6 @@ const candidatePassages = 25
 // ranked is a question's candidate sentences, best first.
 type ranked struct {
 	qs    questionTerms
-	hits  []index.Hit
 	cands []*candidate
 	doc   func(string) (*corpus.Document, error)
 }
@@ -84,9 +83,6 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		}
 	}
 	infos := mergeHits(lists)
-	for _, h := range infos {
-		r.hits = append(r.hits, h.Hit)
-	}
 	docs := make(map[string]*corpus.Document)
 	r.doc = func(id string) (*corpus.Document, error) {
 		if d, ok := docs[id]; ok {
