@@ -352,3 +352,12 @@ func ValidID(s string) bool {
 	}
 	return true
 }
+
+// ReadAs says how the engine read the question of a, for the line above a
+// follow-up's quotes: its summary, or the question itself.
+func ReadAs(a answer.Answer) string {
+	if s := a.Understood.Summary(); s != "" {
+		return s
+	}
+	return Format(a.Question)
+}

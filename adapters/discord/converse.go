@@ -210,7 +210,7 @@ func (b *Bot) handleMessage(m *discordgo.Message, addressed bool) {
 	} else {
 		opt := renderOptions{}
 		if v == conversation.FollowUp {
-			opt.lead = "Following up: " + readAs(a)
+			opt.lead = "Following up: " + conversation.ReadAs(a)
 		}
 		r = b.answerReply(ctx, log, q, a, opt, state)
 	}
@@ -245,15 +245,6 @@ func (b *Bot) replyTo(ctx context.Context, m *discordgo.Message, r reply) error 
 		_, err := b.s.ChannelMessageSendComplex(m.ChannelID, msg, opts...)
 		return err
 	})
-}
-
-// readAs says how the engine read the question of a: its summary, or the
-// question itself.
-func readAs(a answer.Answer) string {
-	if s := a.Understood.Summary(); s != "" {
-		return s
-	}
-	return conversation.Format(a.Question)
 }
 
 // answerState is what answerReply stores beside the question and answer.
@@ -360,7 +351,7 @@ func (b *Bot) handleComponent(ctx context.Context, i *discordgo.Interaction, res
 			if len(a.Quotes) == 0 {
 				return textReply(noMoreText)
 			}
-			return b.answerReply(ctx, log, st.Question, a, renderOptions{lead: "More quotes: " + readAs(a)},
+			return b.answerReply(ctx, log, st.Question, a, renderOptions{lead: "More quotes: " + conversation.ReadAs(a)},
 				answerState{thread: st.Thread, earlier: st.Shown(), private: private})
 		})
 	case conversation.Newer, conversation.Older:
@@ -383,7 +374,7 @@ func (b *Bot) handleComponent(ctx context.Context, i *discordgo.Interaction, res
 				return textReply(none)
 			}
 			b.moveThread(ctx, log, st.Thread, q)
-			return b.answerReply(ctx, log, q, a, renderOptions{lead: lead + readAs(a)},
+			return b.answerReply(ctx, log, q, a, renderOptions{lead: lead + conversation.ReadAs(a)},
 				answerState{thread: st.Thread, private: private})
 		})
 	case conversation.Share:

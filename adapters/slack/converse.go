@@ -100,7 +100,7 @@ func (b *Bot) converse(ctx context.Context, t target, raw string, addressed bool
 	}
 	b.log.Debug("answered", "question", q.Text, "follow_up", v == conversation.FollowUp, "quotes", len(a.Quotes), "no_answer", a.NoAnswer)
 	if v == conversation.FollowUp {
-		lead = "Following up: " + readAs(a)
+		lead = "Following up: " + conversation.ReadAs(a)
 	}
 	b.replyAnswer(ctx, t, q, a, renderOptions{lead: lead}, answerState{thread: key})
 	th = th.Answered(q, t.user, now)
@@ -116,15 +116,6 @@ func (b *Bot) converse(ctx context.Context, t target, raw string, addressed bool
 	if err := conversation.PutThread(ctx, b.store, key, th); err != nil {
 		b.log.Warn("could not remember the thread; a follow-up will need a mention", "err", err)
 	}
-}
-
-// readAs says how the engine read the question of a: its summary, or the
-// question itself.
-func readAs(a answer.Answer) string {
-	if s := a.Understood.Summary(); s != "" {
-		return s
-	}
-	return conversation.Format(a.Question)
 }
 
 // answerState is what replyAnswer stores beside the question and answer.
@@ -238,7 +229,7 @@ func (b *Bot) act(ctx context.Context, act conversation.Action, value string, c 
 			b.reply(ctx, c.next(), renderText(msgNoMore), replyAnswer)
 			return
 		}
-		b.replyAnswer(ctx, c.next(), st.Question, a, renderOptions{lead: "More quotes: " + readAs(a)},
+		b.replyAnswer(ctx, c.next(), st.Question, a, renderOptions{lead: "More quotes: " + conversation.ReadAs(a)},
 			answerState{thread: st.Thread, earlier: st.Shown(), private: c.ephemeral})
 	case conversation.Newer, conversation.Older:
 		q, ok := st.NewerQuestion()
@@ -260,7 +251,7 @@ func (b *Bot) act(ctx context.Context, act conversation.Action, value string, c 
 			b.reply(ctx, c.next(), renderText(none), replyAnswer)
 			return
 		}
-		b.replyAnswer(ctx, c.next(), q, a, renderOptions{lead: lead + readAs(a)},
+		b.replyAnswer(ctx, c.next(), q, a, renderOptions{lead: lead + conversation.ReadAs(a)},
 			answerState{thread: st.Thread, private: c.ephemeral})
 		b.moveThread(ctx, st.Thread, q)
 	case conversation.Share:
