@@ -217,8 +217,8 @@ func NewAnswer(q answer.Question, a answer.Answer, earlier []answer.Span, now ti
 
 // Buttons returns the buttons the answer gets: More, Newer and Older
 // when it found quotes (Newer and Older when they are dated), Share when
-// it is private, and the feedback buttons always.
-func (a Answer) Buttons() []Action {
+// it is private, and the feedback buttons when feedback is kept.
+func (a Answer) Buttons(feedback bool) []Action {
 	var out []Action
 	if a.Found {
 		out = append(out, More)
@@ -229,7 +229,10 @@ func (a Answer) Buttons() []Action {
 	if a.Private {
 		out = append(out, Share)
 	}
-	return append(out, Helpful, NotHelpful)
+	if feedback {
+		out = append(out, Helpful, NotHelpful)
+	}
+	return out
 }
 
 // span returns the dates of the newest and oldest dated quote shown.

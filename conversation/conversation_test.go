@@ -61,11 +61,11 @@ func TestAnswerButtonsAndQuestions(t *testing.T) {
 	d2 := time.Date(2023, 6, 2, 0, 0, 0, 0, time.UTC)
 	q := answer.Question{Text: "Haiti", Speaker: "Kirby", Since: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2023, 12, 31, 23, 59, 59, 999999999, time.UTC)}
 	a := NewAnswer(q, answer.Answer{Quotes: []answer.Quote{quoteOn("a", 0, d2), quoteOn("b", 5, d1)}}, []answer.Span{{DocID: "z", Start: 1, End: 2}}, t0)
-	if got, want := a.Buttons(), []Action{More, Newer, Older, Helpful, NotHelpful}; !slices.Equal(got, want) {
+	if got, want := a.Buttons(true), []Action{More, Newer, Older, Helpful, NotHelpful}; !slices.Equal(got, want) {
 		t.Errorf("Buttons = %v, want %v", got, want)
 	}
 	a.Private = true
-	if got := a.Buttons(); !slices.Contains(got, Share) {
+	if got := a.Buttons(true); !slices.Contains(got, Share) {
 		t.Errorf("private answer's buttons %v lack Share", got)
 	}
 	if got, want := a.Shown(), []answer.Span{{DocID: "z", Start: 1, End: 2}, {DocID: "a", Start: 0, End: 10}, {DocID: "b", Start: 5, End: 15}}; !slices.Equal(got, want) {
@@ -90,14 +90,17 @@ func TestAnswerButtonsAndQuestions(t *testing.T) {
 	}
 
 	none := NewAnswer(q, answer.Answer{NoAnswer: true, Related: []answer.Quote{quoteOn("r", 0, time.Time{})}}, nil, t0)
-	if got, want := none.Buttons(), []Action{Helpful, NotHelpful}; !slices.Equal(got, want) {
+	if got := none.Buttons(false); len(got) != 0 {
+		t.Errorf("Buttons without feedback of an answer with no quotes = %v, want none", got)
+	}
+	if got, want := none.Buttons(true), []Action{Helpful, NotHelpful}; !slices.Equal(got, want) {
 		t.Errorf("no-answer Buttons = %v, want %v", got, want)
 	}
 	if len(none.Quotes) != 1 || none.Quotes[0].DocID != "r" {
 		t.Errorf("no-answer Quotes = %+v, want the related passage", none.Quotes)
 	}
 	undated := NewAnswer(q, answer.Answer{Quotes: []answer.Quote{quoteOn("u", 0, time.Time{})}}, nil, t0)
-	if got, want := undated.Buttons(), []Action{More, Helpful, NotHelpful}; !slices.Equal(got, want) {
+	if got, want := undated.Buttons(true), []Action{More, Helpful, NotHelpful}; !slices.Equal(got, want) {
 		t.Errorf("undated Buttons = %v, want %v", got, want)
 	}
 	if _, ok := undated.NewerQuestion(); ok {

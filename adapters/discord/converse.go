@@ -264,22 +264,9 @@ func (b *Bot) answerReply(ctx context.Context, log logger, q answer.Question, a 
 	if err := conversation.PutAnswer(ctx, b.store, id, st); err != nil {
 		log.Warn("could not store the answer's state; sending it without buttons", "err", err)
 	} else {
-		opt.id, opt.buttons = id, b.buttonsFor(st)
+		opt.id, opt.buttons = id, st.Buttons(b.cfg.Feedback != nil)
 	}
 	return renderAnswer(a, opt)
-}
-
-// buttonsFor is the buttons st gets here: the feedback ones only with a
-// feedback store.
-func (b *Bot) buttonsFor(st conversation.Answer) []conversation.Action {
-	var out []conversation.Action
-	for _, a := range st.Buttons() {
-		if (a == conversation.Helpful || a == conversation.NotHelpful) && b.cfg.Feedback == nil {
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
 }
 
 // userOf is the ID of the person behind an interaction.
@@ -393,7 +380,7 @@ func (b *Bot) handleComponent(ctx context.Context, i *discordgo.Interaction, res
 			}
 			public := st
 			public.Private = false
-			return renderAnswer(a, renderOptions{question: conversation.Format(st.Question), askedBy: user, id: id, buttons: b.buttonsFor(public)})
+			return renderAnswer(a, renderOptions{question: conversation.Format(st.Question), askedBy: user, id: id, buttons: public.Buttons(b.cfg.Feedback != nil)})
 		})
 	}
 }

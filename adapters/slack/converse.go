@@ -135,22 +135,9 @@ func (b *Bot) replyAnswer(ctx context.Context, t target, q answer.Question, a an
 	if err := conversation.PutAnswer(ctx, b.store, id, st); err != nil {
 		b.log.Warn("could not store the answer's state; posting it without buttons", "err", err)
 	} else {
-		opt.id, opt.buttons = id, b.buttonsFor(st)
+		opt.id, opt.buttons = id, st.Buttons(b.cfg.Feedback != nil)
 	}
 	b.reply(ctx, t, renderAnswer(a, opt), replyAnswer)
-}
-
-// buttonsFor is the buttons st gets here: the feedback ones only with a
-// feedback store.
-func (b *Bot) buttonsFor(st conversation.Answer) []conversation.Action {
-	var out []conversation.Action
-	for _, a := range st.Buttons() {
-		if (a == conversation.Helpful || a == conversation.NotHelpful) && b.cfg.Feedback == nil {
-			continue
-		}
-		out = append(out, a)
-	}
-	return out
 }
 
 // click is a button click: where it was and who clicked.
@@ -314,7 +301,7 @@ func (b *Bot) shareAnswer(ctx context.Context, st conversation.Answer, id string
 	public.Private = false
 	opt := renderOptions{question: conversation.Format(st.Question), askedBy: c.user}
 	if id != "" {
-		opt.id, opt.buttons = id, b.buttonsFor(public)
+		opt.id, opt.buttons = id, public.Buttons(b.cfg.Feedback != nil)
 	}
 	m := renderAnswer(a, opt)
 	err = b.post(ctx, target{channel: c.channel}, m)
