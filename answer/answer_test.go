@@ -359,3 +359,15 @@ func FuzzAsk(f *testing.F) {
 func outOfRange(t time.Time) bool {
 	return !t.IsZero() && (t.Year() < 1678 || t.Year() > 2261)
 }
+
+// TestAskUnknownName: a name the documents use in no spelling is said
+// plainly, and no quote pretends to be about it; a misspelt one is not.
+func TestAskUnknownName(t *testing.T) {
+	a := ask(t, "When will Macron speak with Putin?")
+	if !a.NoAnswer || !strings.Contains(a.Note, "never mention “Macron”") {
+		t.Errorf("Ask(Macron) = NoAnswer %v, Note %q; want no answer and a note naming Macron", a.NoAnswer, a.Note)
+	}
+	if a := ask(t, "When will Biden speak with Puttin?"); strings.Contains(a.Note, "never mention") {
+		t.Errorf("a misspelt name: Note %q", a.Note)
+	}
+}

@@ -88,6 +88,14 @@ func (e *Engine) answer(ctx context.Context, qu query) (Answer, error) {
 	if len(r.cands) > 0 {
 		ans.Confidence = r.cands[0].confidence
 	}
+	if unknown := r.qs.unknownWords; len(unknown) > 0 && ans.Note == "" {
+		// A name the documents never use: no quote can be about it
+		// ("When will Macron speak with Putin?" of a corpus without him).
+		ans.Note = "The documents never mention “" + strings.Join(unknown, "”, “") + "”."
+		ans.NoAnswer = true
+		ans.Related = e.related(r)
+		return ans, nil
+	}
 	if !answers(r) {
 		ans.NoAnswer = true
 		ans.Related = e.related(r)
@@ -119,7 +127,7 @@ func (e *Engine) search(ctx context.Context, qu query) (r ranked, outside bool, 
 			return r2, true, nil
 		}
 	}
-	r2, err := e.rank(ctx, qu.widened())
+	r2, err := e.rank(ctx, qu.widened(e.idx.Newest()))
 	if err != nil {
 		return r, false, err
 	}
@@ -291,16 +299,20 @@ func (e *Engine) cite(d *corpus.Document, p, start, end int, score float64) Quot
 // different documents, for a question the corpus does not answer.
 func (e *Engine) related(r ranked) []Quote {
 	var out []Quote
+	var picked []*candidate
 	seen := make(map[string]bool)
 	none := func(int) bool { return false }
 	for _, c := range r.cands {
 		if len(out) == 3 {
 			break
 		}
-		if seen[c.doc.ID] {
+		// One passage per document, and not the same statement twice
+		// (a fact sheet is often published under two addresses).
+		if seen[c.doc.ID] || e.similarToAny(c, picked) {
 			continue
 		}
 		seen[c.doc.ID] = true
+		picked = append(picked, c)
 		q, _, _ := e.quote(c, nil, none)
 		out = append(out, q)
 	}

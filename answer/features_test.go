@@ -1,9 +1,14 @@
 package answer
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/briefbot/briefbot/corpus"
 )
 
 func TestNamesIn(t *testing.T) {
@@ -147,5 +152,35 @@ func TestBridge(t *testing.T) {
 	}
 	if _, err := ReadBridge(strings.NewReader("send\tdeploy:2\n")); err == nil {
 		t.Error("ReadBridge accepted a strength above 1")
+	}
+}
+
+// TestNewestFirst: "the latest" puts the confident, topical answers first,
+// newest day first.
+func TestNewestFirst(t *testing.T) {
+	day := func(d int) *corpus.Document {
+		return &corpus.Document{ID: fmt.Sprint(d), Date: time.Date(2024, 1, d, 0, 0, 0, 0, time.UTC)}
+	}
+	mk := func(name string, d int, cov, conf float64) *candidate {
+		c := &candidate{doc: day(d), confidence: conf}
+		c.f[fCov] = cov
+		c.content = map[string]bool{name: true}
+		return c
+	}
+	names := func(cs []*candidate) []string {
+		var out []string
+		for _, c := range cs {
+			for n := range c.content {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+
+	m := fitted.bands.Medium
+	cs := []*candidate{mk("old", 1, 1, m+0.1), mk("unsure new", 9, 1, m-0.01), mk("new", 5, 0.5, m), mk("off-topic new", 8, 0.1, 0.99)}
+	newestFirst(cs)
+	if got, want := names(cs), []string{"new", "old", "unsure new", "off-topic new"}; !slices.Equal(got, want) {
+		t.Errorf("newestFirst: %v, want %v", got, want)
 	}
 }

@@ -57,7 +57,7 @@ var (
 	reRecent  = regexp.MustCompile(`(?i)\b(?:the )?(?:latest|most recent|most recently|newest|newer|more recent|recent|recently|lately|current|currently|right now|now|these days|at the moment|nowadays|at present|presently|as of today|up to date|still|anymore|any more|today'?s|so far|yet)\b`)
 	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do)\b|^\s*(?:is|are|does|do|can|will)\b|^\s*(?:who|what)s\b|^\s*(?:has|have)\b.*\bbeen\b|\bso far\b`)
 	rePast    = regexp.MustCompile(`(?i)\b(?:did|was|were|had|ago|used to|back in|previously|former|formerly|once|originally|first)\b`)
-	reWhoIs   = regexp.MustCompile(`(?i)^\s*(?:who|whos)(?:'s|’s| is| are)?\s+(?:the\s+)?(?:current\s+|new\s+)?$`)
+	reWhoIs   = regexp.MustCompile(`(?i)^\s*(?:who|whos)(?:'s|’s| is| are)?\s+(?:the\s+)?(?:current\s+|new\s+)?(?:(?:wh|white house|u\.s\.|us|america(?:'s|’s)?|the president(?:'s|’s)|\pL+(?:'s|’s))\s+)?$`)
 )
 
 // frameWords ask how something was said or by whom, not what about: they
@@ -283,9 +283,15 @@ func (qu query) filtered() bool {
 
 // widened is the query without its speaker and period, for the closest
 // answers outside them.
-func (qu query) widened() query {
+func (qu query) widened(newest time.Time) query {
 	w := qu
 	w.speakers, w.period, w.outside = nil, period{}, true
+	if qu.periodInferred && qu.period.said != "" && !newest.IsZero() && qu.period.since.After(newest) {
+		// Words read as a period that starts after the newest document
+		// were the topic: "What meetings are scheduled for January?",
+		// asked of December's news, is about meetings in January.
+		w.topic = qu.topic + " " + qu.period.said
+	}
 	return w
 }
 

@@ -44,6 +44,7 @@ func TestUnderstand(t *testing.T) {
 		// Recency.
 		{q: "latest statement on Haiti", topic: []string{"haiti"}, recent: recencyStrong},
 		{q: "Who is the press secretary?", topic: []string{"press", "secretary"}, recent: recencyStrong, kind: kindPerson},
+		{q: "who's the current WH press secretary?", topic: []string{"wh", "press", "secretary"}, recent: recencyStrong, kind: kindPerson},
 		{q: "What is the most recent update on tariffs?", topic: []string{"tariff"}, recent: recencyStrong},
 		// Typed filters win.
 		{q: "What did Kirby say about Haiti? speaker:psaki", topic: []string{"haiti"}, speakers: []string{"psaki"}},
@@ -144,5 +145,21 @@ func TestLooksLikeQuestion(t *testing.T) {
 		if LooksLikeQuestion(s) {
 			t.Errorf("LooksLikeQuestion(%q) = true, want false", s)
 		}
+	}
+}
+
+// TestWidenedRestoresFuturePeriod: a month read as a period that starts
+// after the newest document goes back into the topic when the filters
+// are dropped; a period the corpus covers does not.
+func TestWidenedRestoresFuturePeriod(t *testing.T) {
+	newest := time.Date(2021, 12, 29, 0, 0, 0, 0, time.UTC)
+	qu := query{topic: "What meetings with Russia are scheduled ?", periodInferred: true,
+		period: period{since: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC), said: "for January"}}
+	if w := qu.widened(newest); !strings.Contains(w.topic, "January") || !w.period.zero() {
+		t.Errorf("widened topic %q, period %+v; want January back in the topic and no period", w.topic, w.period)
+	}
+	qu.period.since, qu.period.until = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2021, 1, 31, 0, 0, 0, 0, time.UTC)
+	if w := qu.widened(newest); strings.Contains(w.topic, "January") {
+		t.Errorf("widened topic %q: a period the corpus covers stays out of the topic", w.topic)
 	}
 }

@@ -21,6 +21,7 @@ var (
 	// Proclamations and orders open and close with formulas.
 	reFormula   = regexp.MustCompile(`(?i)^(?:now,? therefore|in witness whereof|by the authority vested in me|it is hereby ordered|i hereby (?:direct|order))|do hereby proclaim|hereunto set my hand|it is so ordered`)
 	reGreeting  = regexp.MustCompile(`^(?:and |well, |so, |okay, |ok, )?(?:thank you|thanks(?: so much| again| all| everyone| everybody| for|[,.!]|$)|good (?:morning|afternoon|evening)|(?:hi|hello|welcome|okay|ok|all right|alright|great|sure|yeah|go ahead)(?:[,.!]| everyone| everybody| all|$))`)
+	reMyth      = regexp.MustCompile(`^\W*(?:MYTH|Myth|CLAIM|Claim)\W*:`)
 	reClockTime = regexp.MustCompile(`(?i)^\d{1,2}:\d{2}\s*[ap]\.?\s*m\.?`)
 )
 
@@ -73,6 +74,12 @@ func quotable(s string) bool {
 	ended := strings.HasSuffix(core, ".") || strings.HasSuffix(core, "!") || strings.HasSuffix(s, "”") || strings.HasSuffix(s, "\"")
 	if !ended && (words < 12 || strings.HasSuffix(core, ":")) {
 		return false // headings, datelines, "Name, Title" lines, list items
+	}
+	if reMyth.MatchString(s) {
+		return false // "MYTH: …" is what a fact-check refutes
+	}
+	if label, quoted := clipLabel(s); label != "" && !quoted && strings.Contains(label, " ") {
+		return false // a press clipping: "Outlet Name: headline"
 	}
 	return hasVerb(s)
 }
@@ -216,5 +223,50 @@ func speakerOf(d *corpus.Document, p int, text string) string {
 	case ps.Speaker != "":
 		return ps.Speaker
 	}
+	if label, quoted := clipLabel(text); quoted {
+		return label // "Speaker Mike Johnson: “…”" quotes Mike Johnson
+	}
 	return attribution(text)
 }
+
+// clipLabel splits a line that opens with the name of who is quoted or of
+// a publication: "Speaker Mike Johnson: “President Trump is …”", "Rasmussen
+// Reports: 61% say …", "Le Monde: “Trump triumphant …”". It returns the
+// label and whether the rest opens with a quotation mark; label is ""
+// when the line has no such opening. Headings in capitals ("SAVING TIKTOK
+// FROM GOING DARK: Today, …"), dates and clauses ("Here's what that
+// decision means: …") are not labels.
+func clipLabel(s string) (label string, quoted bool) {
+	s = strings.TrimSpace(s)
+	i := strings.Index(s, ": ")
+	if i <= 0 || i > 90 {
+		return "", false
+	}
+	label, rest := s[:i], strings.TrimSpace(s[i+2:])
+	if rest == "" {
+		return "", false
+	}
+	words := strings.Fields(label)
+	if len(words) > 12 || !hasLower(label) && len(words) > 2 || reMonthFirst.MatchString(label) ||
+		strings.Count(label, "(") != strings.Count(label, ")") { // "Nikola Tesla (Serbian Cyrillic: …)"
+		return "", false
+	}
+	paren := 0
+	for _, w := range words {
+		if paren > 0 || strings.HasPrefix(w, "(") {
+			paren += strings.Count(w, "(") - strings.Count(w, ")")
+			continue
+		}
+		r := []rune(w)[0]
+		if !unicode.IsUpper(r) && !unicode.IsDigit(r) && !labelConnectors[strings.ToLower(w)] {
+			return "", false
+		}
+	}
+	r := []rune(rest)[0]
+	return label, r == '“' || r == '"'
+}
+
+var (
+	labelConnectors = map[string]bool{"of": true, "the": true, "and": true, "for": true, "on": true, "in": true, "at": true, "de": true, "du": true, "la": true, "le": true, "des": true, "del": true, "&": true, "to": true}
+	reMonthFirst    = regexp.MustCompile(`^(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday)\b`)
+)

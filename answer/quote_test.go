@@ -13,6 +13,11 @@ func TestQuotable(t *testing.T) {
 		"Gen. Kyrylo Budanov, the head of Ukraine’s defense intelligence agency, previously told Military Times that Russia was preparing for an invasion.",
 		"Mr. Biden is expected to take the call at his residence in Wilmington, Delaware.",
 		"Lowering prescription drug costs by allowing Medicare to negotiate the price of insulin for millions of seniors across the country",
+		"Speaker Mike Johnson: “President Trump is sending a clear message with Liberation Day: America will not be exploited.”", // a third party quoted, attributed below
+		"SAVING TIKTOK FROM GOING DARK: Today, President Donald J. Trump signed an Executive Order saving TikTok from a ban.",    // a heading in capitals before the news
+		"Here’s what that decision means: For nearly 50 years, we have talked about what Roe v. Wade protects.",
+		"Albanese: I am delighted to welcome my friends to Tokyo.",
+		"Nikola Tesla (Serbian Cyrillic: Никола Тесла; 10 July 1856 – 7 January 1943) was a Serbian American inventor.",
 	}
 	no := []string{
 		"You mean sending U.S. troops to Ukraine?",                           // a question, whoever asks it
@@ -34,6 +39,9 @@ func TestQuotable(t *testing.T) {
 		"Sec. 2. Policy.",                          // section heading
 		"Prime Minister Scott Morrison, Australia", // list line
 		"Good afternoon, everybody.",               // greeting
+		"Rasmussen Reports: 61% say Operation Epic Fury has been successful so far.",                 // a press clipping
+		"Fort Worth Star-Telegram (Forth Worth, TX): Trump signs ‘One Big Beautiful Bill’ into law.", // a headline
+		"MYTH: The One Big Beautiful Bill “cuts Medicare.”",                                          // what a fact-check refutes
 	}
 	for _, s := range yes {
 		if !quotable(s) {
@@ -43,6 +51,25 @@ func TestQuotable(t *testing.T) {
 	for _, s := range no {
 		if quotable(s) {
 			t.Errorf("quotable(%q) = true, want false", s)
+		}
+	}
+}
+
+func TestClipLabelSpeaker(t *testing.T) {
+	for _, c := range []struct{ text, speaker string }{
+		{"Speaker Mike Johnson: “President Trump is sending a clear message.”", "Speaker Mike Johnson"},
+		{"Former CIA Director and Secretary of State Mike Pompeo: “Fantastic pick.”", "Former CIA Director and Secretary of State Mike Pompeo"},
+		{"February 20, 2023: “In cities where there has been a complete breakdown of law and order.”", ""},
+		{"Here’s what that decision means: “For nearly 50 years.”", ""},
+		{"The President said it plainly: we will not send troops.", ""},
+		{"Nikola Tesla (Serbian Cyrillic: “Никола Тесла”; 10 July 1856 – 7 January 1943) was an inventor.", ""},
+	} {
+		label, quoted := clipLabel(c.text)
+		if !quoted {
+			label = ""
+		}
+		if label != c.speaker {
+			t.Errorf("clipLabel(%q) = %q, want %q", c.text, label, c.speaker)
 		}
 	}
 }

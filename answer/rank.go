@@ -264,8 +264,40 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		}
 		return a.i < b.i
 	})
+	if qu.recent == recencyStrong {
+		newestFirst(cands)
+	}
 	r.cands = cands
 	return r, nil
+}
+
+// topical reports whether c's sentence itself holds at least half the
+// weight of the question's topic, its words or their relatives.
+func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
+
+// newestFirst puts first, newest day first, the candidates that answer on
+// their own (confidence in the medium band or above, and at least half
+// the topic's weight in the sentence itself): a question that
+// asks for the latest ("What's the latest on …", "Who is the press
+// secretary?") wants the newest statement that answers, not the one that
+// matches the most words. The others keep their order after them; among
+// answers of one day the score decides.
+func newestFirst(cands []*candidate) {
+	day := func(c *candidate) string { return c.doc.Date.Format("2006-01-02") }
+	var good, rest []*candidate
+	for _, c := range cands {
+		if c.confidence >= fitted.bands.Medium && topical(c) {
+			good = append(good, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	if len(good) < 2 {
+		return
+	}
+	sort.SliceStable(good, func(i, j int) bool { return day(good[i]) > day(good[j]) })
+	copy(cands, good)
+	copy(cands[len(good):], rest)
 }
 
 // mergeHits joins the hits of several searches: a passage found twice
@@ -347,6 +379,11 @@ type questionTerms struct {
 	uniq       []string    // distinct content terms, sorted: sums over them are reproducible
 	names      []name      // the names the question mentions
 	namesTotal float64     // their weight
+	// unknownNames are the stems of the names' words the corpus never
+	// uses in any spelling ("Macron" of a corpus without him; not
+	// "Gospic" of one with "Gospić"), unknownWords those words as the
+	// question wrote them.
+	unknownNames, unknownWords []string
 }
 
 func (e *Engine) prepare(text string) questionTerms { return e.prepareWith(text, nil) }
@@ -366,6 +403,7 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 	}
 	qs := questionTerms{terms: make(map[string]float64), all: make(map[string]bool), kind: classify(text)}
 	count := make(map[string]float64) // index term -> times asked
+	unspelt := make(map[string]bool)  // stems of words the corpus has in no spelling
 	var stemOrder []string
 	for _, t := range e.idx.Analyze(text) {
 		qs.all[t.Term] = true
@@ -376,11 +414,24 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 			break
 		}
 		// A word the corpus (nearly) never uses may be a spelling of one it
-		// uses often: "Zelensky" for "Zelenskyy".
-		if df, _ := docFreq(t.Term); df < 5 {
-			if alt, n := e.idx.Similar(t.Term); alt != "" && n >= 10*(df+1) {
+		// uses often: "Zelensky" for "Zelenskyy". A name (capitalised
+		// after the first word) may be the rarer spelling even when the
+		// corpus has it a few times.
+		isName := false
+		if t.Start > 0 && t.Start < len(text) {
+			r, _ := utf8.DecodeRuneInString(text[t.Start:])
+			isName = unicode.IsUpper(r)
+		}
+		if df, _ := docFreq(t.Term); df < 5 || isName && df < 200 {
+			alt, n := e.idx.Similar(t.Term)
+			if alt != "" && isName {
+				n, _ = docFreq(alt)
+			}
+			if alt != "" && n >= 10*(df+1) {
 				t.Term = alt
 				qs.all[alt] = true
+			} else if df == 0 && isName && !e.idx.Spelt(t.Term) {
+				unspelt[index.Stem(t.Term)] = true
 			}
 		}
 		qs.order = append(qs.order, t.Term)
@@ -454,7 +505,12 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 			continue
 		}
 		for _, t := range e.idx.Analyze(w) {
-			run = append(run, index.Stem(t.Term))
+			st := index.Stem(t.Term)
+			run = append(run, st)
+			if unknown[st] && unspelt[st] && !slices.Contains(qs.unknownNames, st) {
+				qs.unknownNames = append(qs.unknownNames, st)
+				qs.unknownWords = append(qs.unknownWords, strings.Trim(w, ",.;:?!()\"“”'’"))
+			}
 		}
 		if strings.ContainsAny(w[len(w)-1:], ",.;:?!)\"”") {
 			flush()

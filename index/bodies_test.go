@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +83,7 @@ func TestCompact(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	want := []corpus.Document{testDoc("a", "Alpha, edited.\n\nAlpha two.\n\nAlpha three."), testDoc("c", "Charlie.")}
+	want := []corpus.Document{testDoc("a", "Alpha, edited.\n\nAlpha two.\n\nAlpha three is the last one."), testDoc("c", "Charlie.")}
 	if _, err := x.Sync(ctx, want, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func TestOpenRemovesStaleGenerations(t *testing.T) {
 // hits.
 func TestSearchSkipsOrphanPassages(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "idx")
-	if _, err := Build(context.Background(), dir, []corpus.Document{testDoc("a", "Zebra crossing.")}, nil); err != nil {
+	if _, err := Build(context.Background(), dir, []corpus.Document{testDoc("a", "A zebra crossing is here.")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	x, err := Open(dir)
@@ -186,6 +187,70 @@ func TestPassageID(t *testing.T) {
 	for _, bad := range []string{"", "abc", "a.", ".1", "a.-1", "doc.md#3"} {
 		if _, _, ok := splitPassageID(bad); ok {
 			t.Errorf("splitPassageID(%q) ok, want not", bad)
+		}
+	}
+}
+
+// TestUnsearchablePassages: passages that can never be quoted ("Pardon
+// me?", "ROBERT HUNTER BIDEN") are not searched, so they cannot crowd out
+// the statements that answer; a reporter's short question still is.
+func TestUnsearchablePassages(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	// testDoc makes every second passage a reporter's question.
+	doc := testDoc("a", "Pardon me?\n\nAnd Hunter?\n\nROBERT HUNTER BIDEN\n\nNext one.\n\nToday, I signed a pardon for my son Hunter.")
+	if _, err := Build(context.Background(), dir, []corpus.Document{doc}, nil); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	hits, err := x.Search(context.Background(), Query{Terms: []string{"pardon", "hunter"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for _, h := range hits {
+		got = append(got, h.Passage)
+	}
+	sort.Ints(got)
+	if !reflect.DeepEqual(got, []int{1, 4}) {
+		t.Errorf("Search(pardon hunter) found passages %v, want [1 4] (the question and the statement)", got)
+	}
+}
+
+func TestWithinTwoEdits(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"gospic", "gospić", true}, {"ghengis", "genghis", true}, {"primier", "premier", true},
+		{"macron", "micron", true}, {"macron", "maroon", true}, {"macron", "bacon", true},
+		{"macron", "matrix", false}, {"everest", "ever", false}, {"a", "abcd", false},
+	} {
+		if got := withinTwoEdits([]rune(c.a), []rune(c.b)); got != c.want {
+			t.Errorf("withinTwoEdits(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
+// TestSpelt: a word the index holds in some spelling within two edits is
+// known; one it holds in none is not; short words are taken as known.
+func TestSpelt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "idx")
+	doc := testDoc("a", "Tesla moved to Gospić with his family in 1862.")
+	if _, err := Build(context.Background(), dir, []corpus.Document{doc}, nil); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for term, want := range map[string]bool{"gospic": true, "tesal": true, "tesla": true, "macron": false, "rb": true} {
+		if got := x.Spelt(term); got != want {
+			t.Errorf("Spelt(%q) = %v, want %v", term, got, want)
 		}
 	}
 }

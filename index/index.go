@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -33,7 +34,7 @@ import (
 
 // formatVersion changes whenever the mapping, the analyzer or the stored
 // records change; an index of another version is rebuilt, not misread.
-const formatVersion = "briefbot-index-8"
+const formatVersion = "briefbot-index-9"
 
 // LockTimeout is how long Open waits for another process to release the
 // index before giving up with ErrLocked.
@@ -559,6 +560,9 @@ func (x *Index) stage(docs []corpus.Document, hashes []string, u *staged) error 
 				}
 				b, n, size = x.bl.NewBatch(), 0, 0
 			}
+			if !searchable(d, p) {
+				continue
+			}
 			if err := b.Index(passageID(next+uint64(i), k), passageFields(d, p)); err != nil {
 				return fmt.Errorf("index %s: %w", d.ID, err)
 			}
@@ -755,6 +759,29 @@ func splitPassageID(id string) (key uint64, i int, ok bool) {
 	key, err1 := strconv.ParseUint(k, 36, 64)
 	n, err2 := strconv.ParseUint(p, 36, 31)
 	return key, int(n), err1 == nil && err2 == nil
+}
+
+// searchable reports whether a passage is worth finding: a reporter's
+// question (it points at the answer that follows), or a statement of at
+// least four words with some lower case. "Pardon me?", "— Hunter Biden."
+// and "ROBERT HUNTER BIDEN" can never be quoted, and as the shortest
+// passages BM25 would rank them above the statements that answer.
+func searchable(d corpus.Document, p corpus.Passage) bool {
+	if p.IsQuestion() {
+		return true
+	}
+	text := d.Body[p.Start:p.End]
+	words, lower := 0, false
+	in := false
+	for _, r := range text {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			words++
+		}
+		in = w
+		lower = lower || unicode.IsLower(r)
+	}
+	return words >= 4 && lower
 }
 
 func passageFields(d corpus.Document, p corpus.Passage) map[string]interface{} {

@@ -109,6 +109,15 @@ type Hit struct {
 // one found in the passage itself.
 const titleBoost = 0.3
 
+// A term in more than titleCommonMin passages and more than one passage
+// in titleCommon is not searched in titles (see Search). On the Briefing
+// Room this halves the answer's p95 latency and leaves its answers as
+// they were.
+const (
+	titleCommon    = 50
+	titleCommonMin = 5000
+)
+
 // MaxTerms caps the number of query terms; longer questions keep the first.
 const MaxTerms = 32
 
@@ -139,6 +148,13 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		should = append(should, tq)
 		// The document's title counts for less: a passage of a speech
 		// "on the Shooting in Uvalde" is about Uvalde without naming it.
+		// A word in thousands of passages and more than one in
+		// titleCommon ("president", "Biden") is skipped there: every
+		// passage of every document so titled would be visited, for the
+		// least of the scores.
+		if df, n := x.DocFreq(t); df > titleCommonMin && df*titleCommon > n {
+			continue
+		}
 		tt := bleve.NewTermQuery(t)
 		tt.SetField("title")
 		tt.SetBoost(titleBoost * weights[t])
@@ -356,6 +372,8 @@ func (x *Index) Similar(term string) (string, int) {
 	if len(term) < 5 {
 		return "", 0
 	}
+	x.blMu.RLock()
+	defer x.blMu.RUnlock()
 	d, err := x.bl.FieldDictPrefix("text", []byte(term[:3]))
 	if err != nil {
 		return "", 0
@@ -405,4 +423,62 @@ func oneEdit(a, b string) bool {
 		return a[i:] == b[i+1:] // insertion
 	}
 	return false
+}
+
+// Spelt reports whether the index holds term or a spelling of it within
+// two edits (letters, not bytes, so "Gospic" finds "Gospić") that starts
+// with the same letter: whether a word the question uses, possibly
+// mistyped, is one the documents use at all. Words of fewer than four
+// letters ("RB", "TDs") are taken as known.
+func (x *Index) Spelt(term string) bool {
+	want := []rune(term)
+	if len(want) < 4 {
+		return true
+	}
+	x.blMu.RLock()
+	defer x.blMu.RUnlock()
+	d, err := x.bl.FieldDictPrefix("text", []byte(string(want[:1])))
+	if err != nil {
+		return true // when in doubt, the word is known
+	}
+	defer d.Close()
+	for {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			return false
+		}
+		if e.Count > 0 && withinTwoEdits(want, []rune(e.Term)) {
+			return true
+		}
+	}
+}
+
+// withinTwoEdits reports whether the Levenshtein distance of a and b is at
+// most 2.
+func withinTwoEdits(a, b []rune) bool {
+	if abs(len(a)-len(b)) > 2 {
+		return false
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > 2 {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)] <= 2
 }

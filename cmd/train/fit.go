@@ -281,8 +281,11 @@ func points(exs []*example, w []float64) []point {
 }
 
 // notConfidence are features the confidence leaves out: a passage's
-// place among the hits says nothing about whether it answers.
-var notConfidence = map[string]bool{"rank": true}
+// place among the hits says nothing about whether it answers, and neither
+// does a document's age. In the fit, age mostly tells SQuAD's undated
+// articles from the briefings, and a confidence that learnt it would
+// doubt every answer from a corpus's newest documents.
+var notConfidence = map[string]bool{"rank": true, "age": true, "age_soft": true, "age_strong": true}
 
 // logit is a fitted logistic regression over the base features.
 type logit struct {

@@ -85,7 +85,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.maxDev, "max-dev", 1000, "at most this many held-out pairs")
 	fs.IntVar(&c.maxOff, "max-offtopic", 1500, "at most this many off-topic questions per side")
 	fs.IntVar(&c.iters, "iters", 300, "steps of the ranking fit")
-	fs.StringVar(&c.rankSets, "rank-sets", "squad,title", "the question sets the ranking is fitted on (day, all, title, squad)")
+	fs.StringVar(&c.rankSets, "rank-sets", "squad,title,day", "the question sets the ranking is fitted on (day, all, title, squad)")
 	fs.Float64Var(&c.rankL2, "rank-l2", 0.01, "how strongly the ranking fit is held to its starting weights")
 	fs.StringVar(&c.bridge, "bridge", "both", "the lexical bridge: learned (question-answer pairs), vectors (the corpus's word contexts), wordnet, both (all three) or none")
 	fs.BoolVar(&c.measure, "measure", false, "measure the embedded parameters on held-out pairs instead of fitting")
