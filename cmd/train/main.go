@@ -12,10 +12,13 @@
 // measures the embedded parameters on pairs dated from --from (2024-01-01
 // on: data never fitted on), over the whole corpus.
 //
-// The same input gives the same files: pairs are sampled by a hash, the
-// index is merged into one segment so that scores do not depend on how
-// its segments happened to merge, and every fit runs a fixed number of
-// deterministic steps.
+// Pairs are sampled by a hash, the index is merged into one segment so
+// that scores do not depend on how its segments happened to merge, and
+// every fit runs a fixed number of deterministic steps: fitting again from
+// the same asked questions (--cache) gives the same files. Two fresh runs
+// do not yet: their ranking weights differ in the second decimal, so
+// something in asking the questions depends on more than the input (see
+// the README, Refitting).
 package main
 
 import (
