@@ -25,6 +25,7 @@ type Engine struct {
 	// sets it; it makes searches slower).
 	Stable bool
 
+	fit      *params // nil: the embedded parameters (see SetParams)
 	idx      *index.Index
 	stop     map[string]bool // analysed stop words
 	frame    map[string]bool // analysed frame words: how something was said, not what about
@@ -140,7 +141,7 @@ func (e *Engine) search(ctx context.Context, qu query) (r ranked, outside bool, 
 // answers reports whether the best candidate is confident enough to be
 // quoted as the answer.
 func answers(r ranked) bool {
-	return len(r.cands) > 0 && r.cands[0].confidence >= fitted.bands.Answer
+	return len(r.cands) > 0 && r.cands[0].confidence >= r.p.bands.Answer
 }
 
 // pickQuotes chooses up to three quotes from the ranked candidates. Each quote

@@ -125,6 +125,30 @@ var paramsJSON []byte
 // fitted are the parameters the engine uses, read from params.json.
 var fitted = mustParams(paramsJSON)
 
+// SetParams makes the engine rank and judge with p instead of the
+// embedded parameters. cmd/train asks its questions with fixed ones, so
+// that what it fits does not depend on the file it replaces.
+func (e *Engine) SetParams(p Params) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	pp, err := parseParams(b)
+	if err != nil {
+		return err
+	}
+	e.fit = pp
+	return nil
+}
+
+// params returns the parameters the engine ranks with.
+func (e *Engine) params() *params {
+	if e.fit != nil {
+		return e.fit
+	}
+	return fitted
+}
+
 func mustParams(b []byte) *params {
 	p, err := parseParams(b)
 	if err != nil {

@@ -179,7 +179,7 @@ func TestNewestFirst(t *testing.T) {
 
 	m := fitted.bands.Medium
 	cs := []*candidate{mk("old", 1, 1, m+0.1), mk("unsure new", 9, 1, m-0.01), mk("new", 5, 0.5, m), mk("off-topic new", 8, 0.1, 0.99)}
-	newestFirst(cs)
+	newestFirst(cs, m)
 	if got, want := names(cs), []string{"new", "old", "unsure new", "off-topic new"}; !slices.Equal(got, want) {
 		t.Errorf("newestFirst: %v, want %v", got, want)
 	}

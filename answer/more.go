@@ -80,7 +80,7 @@ func (e *Engine) pickMore(r ranked, shown []Span) ([]Quote, float64) {
 			picked = append(picked, c)
 		}
 	}
-	floor := minMoreConfidence * fitted.bands.Answer
+	floor := minMoreConfidence * r.p.bands.Answer
 	var out []Quote
 	var conf float64
 	for _, c := range r.cands {

@@ -20,6 +20,7 @@ const candidatePassages = 25
 
 // ranked is a question's candidate sentences, best first.
 type ranked struct {
+	p     *params // the parameters it was ranked with
 	qs    questionTerms
 	cands []*candidate
 	doc   func(string) (*corpus.Document, error)
@@ -52,7 +53,7 @@ type hitInfo struct {
 // year, so that new answers are among the candidates even when older ones
 // match more words.
 func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
-	var r ranked
+	r := ranked{p: e.params()}
 	qs := e.prepareWith(qu.topic, qu.df)
 	r.qs = qs
 	if len(qs.terms) == 0 {
@@ -211,7 +212,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		if qu.outside {
 			f[fOutside] = 1
 		}
-		f[fKind] = fitted.kindPriors[docClass(c.doc)]
+		f[fKind] = r.p.kindPriors[docClass(c.doc)]
 		if !c.doc.Date.IsZero() && !newest.IsZero() {
 			age := newest.Sub(c.doc.Date).Hours() / 24
 			f[fAge] = math.Exp(-math.Max(0, age) / 365)
@@ -222,7 +223,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		case recencyStrong:
 			f[fAgeStrong] = f[fAge]
 		}
-		c.score = fitted.score(f, qs.kind)
+		c.score = r.p.score(f, qs.kind)
 	}
 	// The answer-type cues (regular expressions over the text) are the
 	// costly part of scoring; only sentences that can still reach the top
@@ -231,8 +232,8 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	for _, c := range cands {
 		best = math.Max(best, c.score)
 	}
-	tw := fitted.typeW[qs.kind]
-	reach := best - tw[0] + tw[1] - math.Abs(fitted.rank[fConsensus]) - math.Abs(fitted.rank[fCentral])
+	tw := r.p.typeW[qs.kind]
+	reach := best - tw[0] + tw[1] - math.Abs(r.p.rank[fConsensus]) - math.Abs(r.p.rank[fCentral])
 	var near []*candidate
 	for _, c := range cands {
 		if qu.allTypes || c.score >= reach {
@@ -246,10 +247,10 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	e.centrality(qs, near)
 	for _, c := range near {
 		c.f[fTypeYes], c.f[fTypeNo] = answerType(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
-		c.score = fitted.score(&c.f, qs.kind)
+		c.score = r.p.score(&c.f, qs.kind)
 	}
 	for _, c := range cands {
-		c.confidence = fitted.confidence(&c.f)
+		c.confidence = r.p.confidence(&c.f)
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
@@ -265,7 +266,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		return a.i < b.i
 	})
 	if qu.recent == recencyStrong {
-		newestFirst(cands)
+		newestFirst(cands, r.p.bands.Medium)
 	}
 	r.cands = cands
 	return r, nil
@@ -282,11 +283,11 @@ func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
 // secretary?") wants the newest statement that answers, not the one that
 // matches the most words. The others keep their order after them; among
 // answers of one day the score decides.
-func newestFirst(cands []*candidate) {
+func newestFirst(cands []*candidate, medium float64) {
 	day := func(c *candidate) string { return c.doc.Date.Format("2006-01-02") }
 	var good, rest []*candidate
 	for _, c := range cands {
-		if c.confidence >= fitted.bands.Medium && topical(c) {
+		if c.confidence >= medium && topical(c) {
 			good = append(good, c)
 		} else {
 			rest = append(rest, c)

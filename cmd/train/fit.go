@@ -12,8 +12,47 @@ import (
 type example struct {
 	Set   string      // "day", "all", "squad", "offtopic"
 	Kind  int         // index of the answer kind asked, in kinds
-	Cands [][]float64 // base features, one row per candidate, engine order
+	Cands [][]float64 // base features, one row per candidate, in the order canonical sets
 	Pos   []bool      // candidates that answer; none for off-topic questions
+}
+
+// canonical rounds ex's features to nine decimals and orders its
+// candidates by them. The engine sums some features over maps, whose
+// order Go varies from run to run, so their last bits differ, and with
+// them the order of near-equal candidates: rounded and sorted, the same
+// questions give the same rows, and the fit the same file.
+func (ex *example) canonical() {
+	for _, row := range ex.Cands {
+		for k, x := range row {
+			row[k] = math.Round(x*1e9) / 1e9
+		}
+	}
+	idx := make([]int, len(ex.Cands))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ra, rb := ex.Cands[idx[a]], ex.Cands[idx[b]]
+		for k := range ra {
+			if ra[k] != rb[k] {
+				return ra[k] < rb[k]
+			}
+		}
+		pa, pb := ex.Pos != nil && ex.Pos[idx[a]], ex.Pos != nil && ex.Pos[idx[b]]
+		return !pa && pb
+	})
+	cands := make([][]float64, len(idx))
+	var pos []bool
+	if ex.Pos != nil {
+		pos = make([]bool, len(idx))
+	}
+	for i, j := range idx {
+		cands[i] = ex.Cands[j]
+		if pos != nil {
+			pos[i] = ex.Pos[j]
+		}
+	}
+	ex.Cands, ex.Pos = cands, pos
 }
 
 // kinds are the answer kinds, in the order of the type weights.
