@@ -284,7 +284,10 @@ func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
 // matches the most words. The others keep their order after them; among
 // answers of one day the score decides.
 func newestFirst(cands []*candidate, medium float64) {
-	day := func(c *candidate) string { return c.doc.Date.Format("2006-01-02") }
+	day := func(c *candidate) int {
+		y, m, d := c.doc.Date.Date()
+		return y*10000 + int(m)*100 + d
+	}
 	var good, rest []*candidate
 	for _, c := range cands {
 		if c.confidence >= medium && topical(c) {
@@ -380,11 +383,10 @@ type questionTerms struct {
 	uniq       []string    // distinct content terms, sorted: sums over them are reproducible
 	names      []name      // the names the question mentions
 	namesTotal float64     // their weight
-	// unknownNames are the stems of the names' words the corpus never
-	// uses in any spelling ("Macron" of a corpus without him; not
-	// "Gospic" of one with "Gospić"), unknownWords those words as the
-	// question wrote them.
-	unknownNames, unknownWords []string
+	// unknownWords are the names' words the corpus never uses in any
+	// spelling ("Macron" of a corpus without him; not "Gospic" of one
+	// with "Gospić"), as the question wrote them.
+	unknownWords []string
 }
 
 func (e *Engine) prepare(text string) questionTerms { return e.prepareWith(text, nil) }
@@ -508,8 +510,8 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 		for _, t := range e.idx.Analyze(w) {
 			st := index.Stem(t.Term)
 			run = append(run, st)
-			if unknown[st] && unspelt[st] && !slices.Contains(qs.unknownNames, st) {
-				qs.unknownNames = append(qs.unknownNames, st)
+			if unknown[st] && unspelt[st] {
+				unspelt[st] = false // named once
 				qs.unknownWords = append(qs.unknownWords, strings.Trim(w, ",.;:?!()\"“”'’"))
 			}
 		}

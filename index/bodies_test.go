@@ -195,17 +195,8 @@ func TestPassageID(t *testing.T) {
 // me?", "ROBERT HUNTER BIDEN") are not searched, so they cannot crowd out
 // the statements that answer; a reporter's short question still is.
 func TestUnsearchablePassages(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "idx")
 	// testDoc makes every second passage a reporter's question.
-	doc := testDoc("a", "Pardon me?\n\nAnd Hunter?\n\nROBERT HUNTER BIDEN\n\nNext one.\n\nToday, I signed a pardon for my son Hunter.")
-	if _, err := Build(context.Background(), dir, []corpus.Document{doc}, nil); err != nil {
-		t.Fatal(err)
-	}
-	x, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := builtIndex(t, testDoc("a", "Pardon me?\n\nAnd Hunter?\n\nROBERT HUNTER BIDEN\n\nNext one.\n\nToday, I signed a pardon for my son Hunter."))
 	hits, err := x.Search(context.Background(), Query{Terms: []string{"pardon", "hunter"}})
 	if err != nil {
 		t.Fatal(err)
@@ -238,19 +229,26 @@ func TestWithinTwoEdits(t *testing.T) {
 // TestSpelt: a word the index holds in some spelling within two edits is
 // known; one it holds in none is not; short words are taken as known.
 func TestSpelt(t *testing.T) {
+	x := builtIndex(t, testDoc("a", "Tesla moved to Gospić with his family in 1862."))
+	for term, want := range map[string]bool{"gospic": true, "tesal": true, "tesla": true, "macron": false, "rb": true} {
+		if got := x.Spelt(term); got != want {
+			t.Errorf("Spelt(%q) = %v, want %v", term, got, want)
+		}
+	}
+}
+
+// builtIndex builds an index of docs in a temporary folder and opens it;
+// the test closes it.
+func builtIndex(t *testing.T, docs ...corpus.Document) *Index {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "idx")
-	doc := testDoc("a", "Tesla moved to Gospić with his family in 1862.")
-	if _, err := Build(context.Background(), dir, []corpus.Document{doc}, nil); err != nil {
+	if _, err := Build(context.Background(), dir, docs, nil); err != nil {
 		t.Fatal(err)
 	}
 	x, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
-	for term, want := range map[string]bool{"gospic": true, "tesal": true, "tesla": true, "macron": false, "rb": true} {
-		if got := x.Spelt(term); got != want {
-			t.Errorf("Spelt(%q) = %v, want %v", term, got, want)
-		}
-	}
+	t.Cleanup(func() { x.Close() })
+	return x
 }
