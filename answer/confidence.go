@@ -14,14 +14,17 @@ const (
 
 // BandOf turns a confidence, the probability that the first quote
 // answers, into its band. The bands' bounds are fitted with the
-// confidence (params.json): "high" was right at least nine times in ten
-// on the trainer's held-out questions.
-func BandOf(p float64) Band {
-	b := fitted.bands
+// confidence (params.json) on held-out questions written like users':
+// "high" where the first quote was right more than nine times in ten,
+// "medium" three in four. A bound of 1 is never reached: no confidence
+// was right that often.
+func BandOf(p float64) Band { return fitted.bands.of(p) }
+
+func (b Bands) of(p float64) Band {
 	switch {
-	case p >= b.High:
+	case b.High < 1 && p >= b.High:
 		return BandHigh
-	case p >= b.Medium:
+	case b.Medium < 1 && p >= b.Medium:
 		return BandMedium
 	case p >= b.Answer:
 		return BandLow

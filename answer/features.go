@@ -40,6 +40,8 @@ const (
 	fAge                 // recency of its document: 1 for the newest, decaying over a year
 	fAgeSoft             // fAge when the question is in the present tense, else 0
 	fAgeStrong           // fAge when the question asks for the latest, else 0
+	fLength              // its length in words, log scale, 0..1 (60 words and more: 1)
+	fThird               // a third party quoted in a release ("Senator X: “…”"), not the administration
 	fNamesMissing        // question: share of the topic's weight in names the document lacks
 	fUnknown             // question: share of the topic's weight in words the corpus never uses
 	fOutside             // question: the speaker or period asked for found nothing; relaxed
@@ -54,7 +56,7 @@ var featureNames = [nFeatures]string{
 	fMatch: "match", fCov: "cov", fAdj: "adj", fPass: "pass", fQTurn: "qturn", fTitle: "title", fTitleHas: "title_has",
 	fBridge: "bridge", fHit: "hit", fPhrase: "phrase", fRank: "rank", fDoc: "doc", fDocCaps: "doc_caps",
 	fTypeYes: "type_yes", fTypeNo: "type_no", fConsensus: "consensus", fCentral: "central", fNoNew: "no_new", fNamed: "named", fSubject: "subject", fFirst: "first",
-	fKind: "kind", fAge: "age", fAgeSoft: "age_soft", fAgeStrong: "age_strong",
+	fKind: "kind", fAge: "age", fAgeSoft: "age_soft", fAgeStrong: "age_strong", fLength: "length", fThird: "third",
 	fNamesMissing: "names_missing", fUnknown: "unknown", fOutside: "outside", fTopicSize: "topic_size",
 	fDomainMin: "domain_min", fDomainMean: "domain_mean",
 }

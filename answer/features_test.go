@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -83,27 +84,41 @@ func TestParseParams(t *testing.T) {
 
 func TestBandOf(t *testing.T) {
 	b := CurrentBands()
-	if !(0 < b.Answer && b.Answer <= b.Medium && b.Medium <= b.High && b.High < 1) {
+	if !(0 < b.Answer && b.Answer <= b.Medium && b.Medium <= b.High && b.High <= 1) {
 		t.Fatalf("bands %+v not in order", b)
 	}
-	tests := []struct {
-		p    float64
-		want Band
-	}{
-		{0, BandNone}, {b.Answer - 1e-9, BandNone}, {b.Answer, BandLow}, {b.Medium, BandMedium},
-		{b.High - 1e-9, BandMedium}, {b.High, BandHigh}, {1, BandHigh},
-	}
-	if b.Answer == b.Medium {
-		tests[2].want = BandMedium
-	}
-	for _, tt := range tests {
-		if got := BandOf(tt.p); got != tt.want {
-			t.Errorf("BandOf(%v) = %s, want %s", tt.p, got, tt.want)
+	for _, b := range []Bands{b, {Answer: 0.2, Medium: 0.4, High: 0.8}, {Answer: 0.2, Medium: 0.2, High: 0.8}, {Answer: 0.19, Medium: 1, High: 1}} {
+		tests := []struct {
+			p    float64
+			want Band
+		}{
+			{0, BandNone}, {b.Answer - 1e-9, BandNone}, {b.Answer, BandLow}, {b.Medium, BandMedium},
+			{b.High - 1e-9, BandMedium}, {b.High, BandHigh}, {1, BandHigh},
+		}
+		if b.Answer == b.Medium {
+			tests[2].want = BandMedium
+		}
+		// A bound of 1 is never reached, even by a confidence of 1.
+		for i := range tests {
+			if tests[i].want == BandHigh && b.High == 1 {
+				tests[i].want = BandMedium
+			}
+			if tests[i].want == BandMedium && b.Medium == 1 {
+				tests[i].want = BandLow
+			}
+		}
+		for _, tt := range tests {
+			if got := b.of(tt.p); got != tt.want {
+				t.Errorf("bands %+v: band of %v = %s, want %s", b, tt.p, got, tt.want)
+			}
 		}
 	}
+	if BandOf(0.5) != CurrentBands().of(0.5) {
+		t.Error("BandOf does not use the fitted bands")
+	}
 	// An answer's band is its confidence's; a declined one has none.
-	if got := (Answer{Confidence: 0.99, Quotes: []Quote{{Text: "x"}}}).Band(); got != BandHigh {
-		t.Errorf("Band of a confident answer = %s, want high", got)
+	if got, want := (Answer{Confidence: 0.99, Quotes: []Quote{{Text: "x"}}}).Band(), BandOf(0.99); got != want || got == BandNone {
+		t.Errorf("Band of a confident answer = %s, want %s", got, want)
 	}
 	if got := (Answer{Confidence: 0.99, NoAnswer: true}).Band(); got != BandNone {
 		t.Errorf("Band of a declined answer = %s, want none", got)
@@ -177,10 +192,53 @@ func TestNewestFirst(t *testing.T) {
 		return out
 	}
 
-	m := fitted.bands.Medium
+	m := fitted.bands.Answer
 	cs := []*candidate{mk("old", 1, 1, m+0.1), mk("unsure new", 9, 1, m-0.01), mk("new", 5, 0.5, m), mk("off-topic new", 8, 0.1, 0.99)}
 	newestFirst(cs, m)
 	if got, want := names(cs), []string{"new", "old", "unsure new", "off-topic new"}; !slices.Equal(got, want) {
 		t.Errorf("newestFirst: %v, want %v", got, want)
+	}
+}
+
+// TestThirdParty: in a release that gathers reactions, a line quoting
+// someone outside the administration is marked as a third party's, unless
+// the question names them; the release's own sentences are not.
+func TestThirdParty(t *testing.T) {
+	day := time.Date(2023, 5, 2, 0, 0, 0, 0, time.UTC)
+	eng := kindEngine(t, whDoc(t, "briefing-room/statements-releases", "praise-for-the-drug-price-plan", "Praise for the Drug Price Plan", day,
+		"The President's plan lowers prescription drug prices for seniors by capping insulin at 35 dollars a month.\n\n"+
+			"Senator Jane Roe: “This plan to lower prescription drug prices is a win for every senior in my state.”"))
+	thirdOf := func(question string) map[string]float64 {
+		t.Helper()
+		_, cands, err := eng.Candidates(context.Background(), Question{Text: question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := eng.idx.Document(cands[0].DocID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := make(map[string]float64)
+		for _, c := range cands {
+			out[doc.Body[c.Start:c.End]] = c.Features[fThird]
+			if l := c.Features[fLength]; l <= 0 || l > 1 {
+				t.Errorf("length %v of %q, want in (0, 1]", l, doc.Body[c.Start:c.End])
+			}
+		}
+		return out
+	}
+	got := thirdOf("What is the plan on prescription drug prices?")
+	if len(got) != 2 {
+		t.Fatalf("candidates %v, want both sentences", got)
+	}
+	for s, third := range got {
+		if want := strings.HasPrefix(s, "Senator"); (third == 1) != want {
+			t.Errorf("third = %v for %q, want %v", third, s, want)
+		}
+	}
+	for s, third := range thirdOf("What did Jane Roe say about prescription drug prices?") {
+		if third != 0 {
+			t.Errorf("third = %v for %q when the question names her", third, s)
+		}
 	}
 }

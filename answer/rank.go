@@ -113,6 +113,9 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		}
 		p := h.Passage
 		hitScore := h.score
+		if d.Passages[p].FromAudience() {
+			continue
+		}
 		if d.Passages[p].IsQuestion() {
 			// A reporter's question is never the answer, but it points at
 			// the answer: the next turn.
@@ -266,7 +269,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		return a.i < b.i
 	})
 	if qu.recent == recencyStrong {
-		newestFirst(cands, r.p.bands.Medium)
+		newestFirst(cands, r.p.bands.Answer)
 	}
 	r.cands = cands
 	return r, nil
@@ -277,20 +280,20 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
 
 // newestFirst puts first, newest day first, the candidates that answer on
-// their own (confidence in the medium band or above, and at least half
-// the topic's weight in the sentence itself): a question that
+// their own (confident enough to be answered with, at least floor, and
+// with at least half the topic's weight in the sentence itself): a question that
 // asks for the latest ("What's the latest on …", "Who is the press
 // secretary?") wants the newest statement that answers, not the one that
 // matches the most words. The others keep their order after them; among
 // answers of one day the score decides.
-func newestFirst(cands []*candidate, medium float64) {
+func newestFirst(cands []*candidate, floor float64) {
 	day := func(c *candidate) int {
 		y, m, d := c.doc.Date.Date()
 		return y*10000 + int(m)*100 + d
 	}
 	var good, rest []*candidate
 	for _, c := range cands {
-		if c.confidence >= medium && topical(c) {
+		if c.confidence >= floor && topical(c) {
 			good = append(good, c)
 		} else {
 			rest = append(rest, c)
@@ -679,6 +682,19 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 	if ps.Name != "" {
 		named = 1
 	}
+	// A third party quoted in a release, unless the question names them.
+	third := 0.0
+	if ps.Speaker == "" {
+		if label, quoted := clipLabel(text); quoted {
+			var seq []string
+			for _, t := range e.idx.Analyze(label) {
+				seq = append(seq, index.Stem(t.Term))
+			}
+			if namesIn(qs.names, seq) == 0 {
+				third = 1
+			}
+		}
+	}
 	out := make([]*candidate, 0, len(sents))
 	for i := range sents {
 		if !ok[i] {
@@ -727,6 +743,8 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		f[fPhrase] = pairCoverage(qs, seqs[i])
 		f[fRank] = float64(rank)
 		f[fNamed] = named
+		f[fThird] = third
+		f[fLength] = math.Min(1, math.Log1p(float64(lens[i]))/math.Log1p(60))
 		if i == 0 {
 			f[fFirst] = 1
 		}

@@ -2,7 +2,10 @@
 // articles from files, JSONL exports and feeds into Documents.
 package corpus
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Document is one source text: a briefing transcript, a statement, a news
 // article. Body is the unwrapped text (hard-wrapped lines joined, paragraphs
@@ -37,3 +40,16 @@ type Passage struct {
 // IsQuestion reports whether the passage is a reporter's question, which is
 // never quoted as an answer.
 func (p Passage) IsQuestion() bool { return p.Speaker == "Q" }
+
+// FromAudience reports whether the passage is said from the audience
+// ("AUDIENCE MEMBER", "PROTESTER"): a heckler's or a crowd's words, never
+// quoted as what an official said.
+func (p Passage) FromAudience() bool {
+	for _, w := range strings.Fields(p.Speaker) {
+		switch w {
+		case "AUDIENCE", "AUDIENCCE", "AUIDENCE", "AUDICENCE", "PROTESTER", "PROTESTERS", "PROTESTOR", "HECKLER", "CROWD":
+			return true
+		}
+	}
+	return false
+}

@@ -703,3 +703,14 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+func TestFromAudience(t *testing.T) {
+	for label, want := range map[string]bool{
+		"AUDIENCE MEMBER": true, "AUDIENCE": true, "PROTESTER": true, "AUDIENCE MEMBERS": true,
+		"THE PRESIDENT": false, "Q": false, "MS. PSAKI": false, "PARTICIPANT": false, "": false,
+	} {
+		if got := (Passage{Speaker: label}).FromAudience(); got != want {
+			t.Errorf("FromAudience(%q) = %v, want %v", label, got, want)
+		}
+	}
+}

@@ -70,7 +70,7 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 	corpusPath := fs.String("corpus", "", "corpus directory or .jsonl file (default: the bundled sample)")
 	qaPath := fs.String("qa", "", "question set, one JSON object per line: {\"id\",\"question\",\"answers\":[...]} (required)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	verbose := fs.Bool("v", false, "print every missed question")
+	verbose := fs.Bool("v", false, "print every question's outcome: misses in full, hits and declines in a line")
 	indexDir := fs.String("index", "", "use (and refresh) this index directory instead of a temporary one")
 	now := fs.String("now", "", "the date questions such as \"last week\" count from, YYYY-MM-DD (default: today)")
 	if err := parseFlags(fs, args, 0, "eval takes no arguments, got %q"); err != nil {
@@ -152,6 +152,9 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 			band.declines++
 			if ans.NoAnswer {
 				abstained++
+				if *verbose {
+					fmt.Fprintf(m.stderr, "DECLINED %s %q conf=%.2f\n", it.ID, it.Question, ans.Confidence)
+				}
 			} else if *verbose {
 				fmt.Fprintf(m.stderr, "ANSWERED %s %q conf=%.2f (%s): %q\n", it.ID, it.Question, ans.Confidence, ans.Band(), ans.Quotes[0].Text)
 			}
@@ -175,6 +178,9 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 		}
 		if rank > 0 {
 			rr += 1 / float64(rank)
+		}
+		if rank == 1 && *verbose {
+			fmt.Fprintf(m.stderr, "HIT %s conf=%.2f (%s) %q\n", it.ID, ans.Confidence, ans.Band(), it.Question)
 		}
 		if rank != 1 && *verbose {
 			top := "(no answer)"

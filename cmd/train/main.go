@@ -4,7 +4,11 @@
 // an official answers in the next turn. It writes answer/params.json and
 // answer/bridge.tsv, which the engine embeds.
 //
-//	go run ./cmd/train --corpus /tmp/wh --squad ../shared/qa --wordnet /usr/share/wordnet
+//	go run ./cmd/train --corpus /tmp/wh --squad ../shared/qa --wordnet /usr/share/wordnet --questions qa/train
+//
+// --questions adds question sets written the way users type them (qa/train:
+// answerable ones about documents dated before --before, and off-topic
+// ones); every other question trains and the rest set the bands.
 //
 // Only documents dated before --before (2024-01-01) are read for fitting;
 // pairs before --dev (2023-07-01) train, the rest are held out to report
@@ -61,6 +65,7 @@ func main() {
 // config is the trainer's command line.
 type config struct {
 	corpus, squad, wordnet, out, work string
+	questions                         string
 	before, dev, from                 time.Time
 	every                             int
 	maxTrain, maxDev, maxOff          int
@@ -78,6 +83,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.corpus, "corpus", "", "Briefing Room corpus folder (required)")
 	fs.StringVar(&c.squad, "squad", "", "folder of squad-a.corpus.jsonl and squad-a.qa.jsonl: mixed into the ranking fit, and its questions are the off-topic questions asked of the briefings (optional)")
+	fs.StringVar(&c.questions, "questions", "", "folder of question sets written like users' questions about documents dated before --before (JSON Lines, the eval's format; qa/train): answerable ones are mixed into the ranking fit and set the bands, off-topic ones teach the confidence to decline (optional)")
 	fs.StringVar(&c.wordnet, "wordnet", "", "WordNet database folder (Debian's wordnet-base: /usr/share/wordnet) for the bridge's synonyms (optional)")
 	fs.StringVar(&c.out, "out", "answer", "folder to write params.json and bridge.tsv to")
 	fs.StringVar(&c.work, "work", "", "folder for the trainer's indexes (default: a temporary folder, removed at the end)")
@@ -89,7 +95,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.maxDev, "max-dev", 1000, "at most this many held-out pairs")
 	fs.IntVar(&c.maxOff, "max-offtopic", 1500, "at most this many off-topic questions per side")
 	fs.IntVar(&c.iters, "iters", 300, "steps of the ranking fit")
-	fs.StringVar(&c.rankSets, "rank-sets", "squad,title,day", "the question sets the ranking is fitted on (day, all, title, squad)")
+	fs.StringVar(&c.rankSets, "rank-sets", "squad,title,day", "the question sets the ranking is fitted on (day, all, title, squad, user)")
 	fs.Float64Var(&c.rankL2, "rank-l2", 0.01, "how strongly the ranking fit is held to its starting weights")
 	fs.StringVar(&c.bridge, "bridge", "both", "the lexical bridge: learned (question-answer pairs), vectors (the corpus's word contexts), wordnet, both (all three) or none")
 	fs.BoolVar(&c.measure, "measure", false, "measure the embedded parameters on held-out pairs instead of fitting")
@@ -323,10 +329,11 @@ func fold(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// squadExamples asks the SQuAD questions of their own articles (set
-// "squad": a candidate answers when it holds a gold answer) or, with
-// offtopic, of the briefings (set "offtopic": nothing answers).
-func squadExamples(ctx context.Context, eng *answer.Engine, idx *index.Index, items []qaItem, set string) ([]*example, error) {
+// qaExamples asks questions in the eval's format: SQuAD's of their own
+// articles (set "squad"), users' of the briefings ("user"), where a
+// candidate answers when it holds one of the question's answers, or
+// off-topic ones ("offtopic", "offuser"), which nothing answers.
+func qaExamples(ctx context.Context, eng *answer.Engine, idx *index.Index, items []qaItem, set string) ([]*example, error) {
 	var out []*example
 	for _, it := range items {
 		_, cands, err := eng.Candidates(ctx, answer.Question{Text: it.Question})
@@ -334,7 +341,7 @@ func squadExamples(ctx context.Context, eng *answer.Engine, idx *index.Index, it
 			return nil, err
 		}
 		ex := &example{Set: set}
-		if set != "offtopic" {
+		if !offTopic(set) {
 			ex.Pos = make([]bool, len(cands))
 		}
 		var answers []string
@@ -536,6 +543,13 @@ func ask(ctx context.Context, c config, logf func(string, ...any)) (dataset, err
 		}
 		trainEx, devEx = append(trainEx, t...), append(devEx, d...)
 	}
+	if c.questions != "" {
+		t, d, err := userSets(ctx, c, eng, idx, logf)
+		if err != nil {
+			return ds, err
+		}
+		trainEx, devEx = append(trainEx, t...), append(devEx, d...)
+	}
 
 	for _, ex := range append(append([]*example(nil), trainEx...), devEx...) {
 		ex.canonical()
@@ -589,7 +603,7 @@ func fitData(c config, ds dataset, stdout io.Writer) error {
 		"fitted_by": "go run ./cmd/train (see README: Refitting)",
 		"before":    c.before.Format("2006-01-02"), "dev_from": c.dev.Format("2006-01-02"),
 		"pairs_train": ds.PairsTrain, "pairs_dev": ds.PairsDev, "bridge": c.bridge,
-		"squad": c.squad != "", "wordnet": c.wordnet != "",
+		"squad": c.squad != "", "wordnet": c.wordnet != "", "questions": c.questions != "",
 	}
 	p.Meta = make(map[string]json.RawMessage)
 	for k, v := range meta {
@@ -637,11 +651,11 @@ func squadSets(ctx context.Context, c config, brief *answer.Engine, logf func(st
 	}
 	// Off-topic: the Wikipedia questions asked of the briefings.
 	offA, offB := splitItems(answerable, c.maxOff)
-	ta, err := squadExamples(ctx, brief, nil, offA, "offtopic")
+	ta, err := qaExamples(ctx, brief, nil, offA, "offtopic")
 	if err != nil {
 		return nil, nil, err
 	}
-	tb, err := squadExamples(ctx, brief, nil, offB, "offtopic")
+	tb, err := qaExamples(ctx, brief, nil, offB, "offtopic")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -670,16 +684,61 @@ func squadSets(ctx context.Context, c config, brief *answer.Engine, logf func(st
 		return nil, nil, err
 	}
 	a, b := splitItems(answerable, 0)
-	sa, err := squadExamples(ctx, eng, sq, a, "squad")
+	sa, err := qaExamples(ctx, eng, sq, a, "squad")
 	if err != nil {
 		return nil, nil, err
 	}
-	sb, err := squadExamples(ctx, eng, sq, b, "squad")
+	sb, err := qaExamples(ctx, eng, sq, b, "squad")
 	if err != nil {
 		return nil, nil, err
 	}
 	logf("asked %d + %d SQuAD questions of their articles", len(sa), len(sb))
 	return append(train, sa...), append(dev, sb...), nil
+}
+
+// userSets asks the question sets in c.questions of the briefings:
+// every other question trains, the rest are held out. Answerable
+// questions form the set "user", off-topic ones "offuser".
+func userSets(ctx context.Context, c config, eng *answer.Engine, idx *index.Index, logf func(string, ...any)) (train, dev []*example, err error) {
+	files, err := filepath.Glob(filepath.Join(c.questions, "*.jsonl"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(files) == 0 {
+		return nil, nil, fmt.Errorf("--questions %s: no .jsonl files", c.questions)
+	}
+	sort.Strings(files)
+	var answerable, off []qaItem
+	for _, f := range files {
+		items, err := readQA(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, it := range items {
+			if len(it.Answers) > 0 {
+				answerable = append(answerable, it)
+			} else {
+				off = append(off, it)
+			}
+		}
+	}
+	for _, s := range []struct {
+		items []qaItem
+		set   string
+	}{{answerable, "user"}, {off, "offuser"}} {
+		a, b := splitItems(s.items, 0)
+		ta, err := qaExamples(ctx, eng, idx, a, s.set)
+		if err != nil {
+			return nil, nil, err
+		}
+		tb, err := qaExamples(ctx, eng, idx, b, s.set)
+		if err != nil {
+			return nil, nil, err
+		}
+		train, dev = append(train, ta...), append(dev, tb...)
+		logf("asked %d + %d %s questions from %s", len(ta), len(tb), s.set, c.questions)
+	}
+	return train, dev, nil
 }
 
 func seq2(files *corpus.Files) func(func(corpus.Document, error) bool) {
@@ -774,7 +833,7 @@ func report(w io.Writer, exs []*example, w0, w1 []float64, ocm confModel, obands
 	}
 	sort.Strings(names)
 	for _, s := range names {
-		if s == "offtopic" {
+		if offTopic(s) {
 			continue
 		}
 		h1a, h3a := hits(sets[s], w0)
@@ -891,7 +950,7 @@ func measure(ctx context.Context, c config, stdout io.Writer, logf func(string, 
 			}
 		}
 		_, b := splitItems(off, c.maxOff)
-		exs, err := squadExamples(ctx, eng, nil, b, "offtopic")
+		exs, err := qaExamples(ctx, eng, nil, b, "offtopic")
 		if err != nil {
 			return err
 		}

@@ -19,7 +19,7 @@ func train(t *testing.T) (params, bridge []byte) {
 	args := []string{
 		"--corpus", filepath.Join("testdata", "corpus"), "--out", out, "--work", t.TempDir(),
 		"--before", "2030-01-01", "--dev", "2023-01-01", "--every", "1", "--iters", "50",
-		"--bridge", "both", "--rank-sets", "day,title",
+		"--bridge", "both", "--rank-sets", "day,title,user", "--questions", filepath.Join("testdata", "questions"),
 	}
 	var stdout, stderr bytes.Buffer
 	if err := run(context.Background(), args, &stdout, &stderr); err != nil {

@@ -14,8 +14,10 @@ var start = answer.Params{
 		// Held fixed: a briefing or a statement over a proclamation (the
 		// kind priors below, weighed once); an official's words; the
 		// person the question is about; and recency by how much the
-		// question asks for it.
-		"kind": 1.0, "named": 0.05, "subject": 0.15, "age": 0, "age_soft": 0.15, "age_strong": 0.6,
+		// question asks for it. A third party quoted in a release
+		// (reactions, clippings) is not what the administration said, and
+		// the reporters' questions have none to learn from.
+		"kind": 1.0, "named": 0.05, "subject": 0.15, "age": 0, "age_soft": 0.15, "age_strong": 0.6, "third": -6,
 	},
 	Type: map[string][2]float64{
 		"person": {0.15, -0.05}, "time": {0.2, -0.2}, "number": {0.2, -0.2}, "place": {0.1, 0}, "yesno": {0.03, 0},
