@@ -431,15 +431,16 @@ func buttons(id string, actions []conversation.Action) slack.Block {
 }
 
 // confidenceHint says how far to trust an answer, by the engine's band.
+// It shows no percentage: the probability is not calibrated on the
+// questions users type, the bands are (see answer.BandOf).
 func confidenceHint(a answer.Answer) string {
-	c := a.Confidence
 	switch a.Band() {
 	case answer.BandHigh:
-		return fmt.Sprintf("Confidence: high (%.0f%%)", c*100)
+		return "Confidence: high"
 	case answer.BandMedium:
-		return fmt.Sprintf("Confidence: medium (%.0f%%); check the source", c*100)
+		return "Confidence: medium; check the source"
 	default:
-		return fmt.Sprintf("Confidence: low (%.0f%%); this may not answer the question", c*100)
+		return "Confidence: low; this may not answer the question"
 	}
 }
 
