@@ -682,19 +682,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 	if ps.Name != "" {
 		named = 1
 	}
-	// A third party quoted in a release, unless the question names them.
-	third := 0.0
-	if ps.Speaker == "" {
-		if label, quoted := clipLabel(text); quoted {
-			var seq []string
-			for _, t := range e.idx.Analyze(label) {
-				seq = append(seq, index.Stem(t.Term))
-			}
-			if namesIn(qs.names, seq) == 0 {
-				third = 1
-			}
-		}
-	}
+	third := -1.0 // thirdParty's, once a sentence is a candidate
 	out := make([]*candidate, 0, len(sents))
 	for i := range sents {
 		if !ok[i] {
@@ -743,6 +731,9 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		f[fPhrase] = pairCoverage(qs, seqs[i])
 		f[fRank] = float64(rank)
 		f[fNamed] = named
+		if third < 0 {
+			third = thirdParty(qs, ps, text)
+		}
 		f[fThird] = third
 		f[fLength] = math.Min(1, math.Log1p(float64(lens[i]))/math.Log1p(60))
 		if i == 0 {
@@ -760,6 +751,28 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		out = append(out, c)
 	}
 	return out
+}
+
+// thirdParty is 1 when passage ps (its text) quotes a third party in a
+// release ("Rep. Jane Roe: “…”") whom the question does not name, else 0.
+func thirdParty(qs questionTerms, ps corpus.Passage, text string) float64 {
+	if ps.Speaker != "" {
+		return 0
+	}
+	label, quoted := clipLabel(text)
+	if !quoted {
+		return 0
+	}
+	if len(qs.names) > 0 {
+		var seq []string
+		for w := range strings.FieldsFuncSeq(strings.ToLower(label), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			seq = append(seq, index.Stem(w))
+		}
+		if namesIn(qs.names, seq) != 0 {
+			return 0
+		}
+	}
+	return 1
 }
 
 // bridged returns how strongly a sentence with the given stems holds a word
