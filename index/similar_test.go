@@ -1,12 +1,6 @@
 package index
 
-import (
-	"context"
-	"path/filepath"
-	"testing"
-
-	"github.com/briefbot/briefbot/corpus"
-)
+import "testing"
 
 func TestOneEdit(t *testing.T) {
 	tests := []struct {
@@ -24,20 +18,11 @@ func TestOneEdit(t *testing.T) {
 }
 
 func TestSimilar(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "idx")
-	docs := []corpus.Document{
+	x := builtIndex(t,
 		testDoc("a", "President Zelenskyy spoke.\n\nZelenskyy thanked Ukraine."),
 		testDoc("b", "Zelenskyy met the President."),
 		testDoc("c", "A Zelensky spelling, once. Ukraine and ukraine."),
-	}
-	if _, err := Build(context.Background(), dir, docs, nil); err != nil {
-		t.Fatal(err)
-	}
-	x, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { x.Close() })
+	)
 	if alt, n := x.Similar("zelensky"); alt != "zelenskyy" || n == 0 {
 		t.Errorf("Similar(zelensky) = %q, %d; want zelenskyy", alt, n)
 	}
