@@ -159,3 +159,41 @@ func TestBriefingsGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestSpeakerOwnWords: when the speaker a question names said the topic's
+// words, their words are quoted however unsure the confidence, rather
+// than someone else's or nothing; a topic they never spoke of still gets
+// the plain "nothing from" note.
+func TestSpeakerOwnWords(t *testing.T) {
+	eng := New(briefings.idx)
+	p := EmbeddedParams()
+	p.Bands = Bands{Answer: 0.999, Medium: 0.9995, High: 0.9999} // nothing is confident enough
+	if err := eng.SetParams(p); err != nil {
+		t.Fatal(err)
+	}
+	ask := func(text string) Answer {
+		q, err := ParseQuestion(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := eng.Ask(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	a := ask("What did Kirby say about Haiti?")
+	if a.NoAnswer || a.Outside || len(a.Quotes) == 0 || a.Note != "" {
+		t.Fatalf("Kirby on Haiti: no answer %v, outside %v, note %q, %d quotes; want Kirby's words", a.NoAnswer, a.Outside, a.Note, len(a.Quotes))
+	}
+	if q := a.Quotes[0]; q.Speaker != "John Kirby" || !strings.Contains(strings.ToLower(q.Text), "haiti") {
+		t.Errorf("first quote %q by %q, want Kirby on Haiti", q.Text, q.Speaker)
+	}
+	if a.Band() != BandLow {
+		t.Errorf("band %q, want %q for an answer below the answering bound", a.Band(), BandLow)
+	}
+	a = ask("What did Kirby say about the Super Bowl?")
+	if !a.NoAnswer || !strings.HasPrefix(a.Note, "Nothing from Kirby") {
+		t.Errorf("Kirby on the Super Bowl: no answer %v, note %q; want the nothing-from note", a.NoAnswer, a.Note)
+	}
+}

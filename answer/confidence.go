@@ -33,12 +33,16 @@ func (b Bands) of(p float64) Band {
 }
 
 // Band is the band of the answer's confidence; BandNone when it has no
-// answer.
+// answer, and at least BandLow when it has: the words of a speaker asked
+// for are quoted below the answering bound.
 func (a Answer) Band() Band {
 	if a.NoAnswer || len(a.Quotes) == 0 {
 		return BandNone
 	}
-	return BandOf(a.Confidence)
+	if b := BandOf(a.Confidence); b != BandNone {
+		return b
+	}
+	return BandLow
 }
 
 // CurrentBands returns the bounds of the bands in use.

@@ -116,6 +116,14 @@ func (e *Engine) search(ctx context.Context, qu query) (r ranked, outside bool, 
 	if err != nil || answers(r) || !qu.filtered() {
 		return r, false, err
 	}
+	if len(qu.speakers) > 0 && len(r.cands) > 0 && r.cands[0].f[fCov] >= minSpokenCov {
+		// The speaker asked for said it in the topic's own words: their
+		// words answer better than anyone else's, however unsure the
+		// confidence ("What did Kirby say about Haiti?" is not answered
+		// by Jake Sullivan when Kirby spoke of Haiti).
+		r.spoken = true
+		return r, false, nil
+	}
 	// First the period goes, keeping the speaker; then both.
 	if len(qu.speakers) > 0 && !qu.period.zero() {
 		w := qu
@@ -141,8 +149,13 @@ func (e *Engine) search(ctx context.Context, qu query) (r ranked, outside bool, 
 // answers reports whether the best candidate is confident enough to be
 // quoted as the answer.
 func answers(r ranked) bool {
-	return len(r.cands) > 0 && r.cands[0].confidence >= r.p.bands.Answer
+	return len(r.cands) > 0 && (r.spoken || r.cands[0].confidence >= r.p.bands.Answer)
 }
+
+// minSpokenCov is the share of the topic's weight a sentence of the
+// speaker asked for holds when their words are quoted below the
+// answering bound (see Engine.search).
+const minSpokenCov = 0.5
 
 // pickQuotes chooses up to three quotes from the ranked candidates. Each quote
 // is a sentence and the neighbours that complete it; a sentence already

@@ -75,9 +75,9 @@ now lately newest`)
 // its explicit filters (which win over what is inferred). now is the
 // current time.
 func (e *Engine) understand(q Question) query {
-	qu := query{q: q, kind: classify(q.Text), df: make(map[string][2]int)}
-	qu.domain = e.domain(q.Text, qu.df)
-	text := q.Text
+	text := expandShorthand(q.Text)
+	qu := query{q: q, kind: classify(text), df: make(map[string][2]int)}
+	qu.domain = e.domain(text, qu.df)
 	now := e.now()
 
 	p, rest := findPeriod(text, now)
@@ -153,6 +153,23 @@ func (e *Engine) understand(q Question) query {
 	qu.speakers = slices.Compact(qu.speakers)
 	qu.topic = text
 	return qu
+}
+
+// shorthand are abbreviations people type that the documents spell out:
+// "Who's the WH press secretary?" asks about the White House, not about
+// the letters "wh". Only upper-case forms are expanded ("eo" may be a
+// word of another language, "Wh-" a false start).
+var shorthand = map[string]string{
+	"WH": "White House", "SCOTUS": "Supreme Court", "SOTU": "State of the Union",
+	"POTUS": "the President", "VPOTUS": "the Vice President", "FLOTUS": "the First Lady",
+	"EO": "executive order", "EOs": "executive orders", "NatSec": "national security",
+}
+
+var reShorthand = regexp.MustCompile(`\b(?:WH|SCOTUS|SOTU|VPOTUS|POTUS|FLOTUS|EOs?|NatSec)\b`)
+
+// expandShorthand spells out the shorthand in a question.
+func expandShorthand(text string) string {
+	return reShorthand.ReplaceAllStringFunc(text, func(w string) string { return shorthand[w] })
 }
 
 // speaksNext reports whether the words after a name make it the one who

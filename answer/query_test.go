@@ -44,7 +44,9 @@ func TestUnderstand(t *testing.T) {
 		// Recency.
 		{q: "latest statement on Haiti", topic: []string{"haiti"}, recent: recencyStrong},
 		{q: "Who is the press secretary?", topic: []string{"press", "secretary"}, recent: recencyStrong, kind: kindPerson},
-		{q: "who's the current WH press secretary?", topic: []string{"wh", "press", "secretary"}, recent: recencyStrong, kind: kindPerson},
+		{q: "who's the current WH press secretary?", topic: []string{"press", "secretary"}, recent: recencyStrong, kind: kindPerson},
+		// Shorthand spelt out.
+		{q: "What did SCOTUS rule on tariffs?", topic: []string{"supreme", "court", "rule", "tariff"}},
 		{q: "What is the most recent update on tariffs?", topic: []string{"tariff"}, recent: recencyStrong},
 		// Typed filters win.
 		{q: "What did Kirby say about Haiti? speaker:psaki", topic: []string{"haiti"}, speakers: []string{"psaki"}},

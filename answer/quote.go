@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/briefbot/briefbot/corpus"
 )
@@ -42,6 +43,14 @@ var housekeeping = []string{
 	"by virtue of the authority vested in me",
 }
 
+// reSegue matches short sentences that move a conversation to a subject
+// without saying anything about it: "And if I could switch to Haiti, if
+// you don't mind.", "If I could quickly turn to Haiti."
+var reSegue = regexp.MustCompile(`\b(?:(?:switch|shift)(?:ing)? gears|chang(?:e|ing) (?:topics|subjects)|(?:different|another) (?:topic|subject)|a (?:quick )?follow-?up|follow(?:-| )up on|(?:if i (?:could|may|might)|let me|i'd like to|i would like to|i want to|can i|could i|i'm going to|i'll)(?: \w+){0,2} (?:turn|switch|move|pivot|shift|go)(?: now| quickly| over| back| on)? to)\b|^(?:\W*(?:and|so|now|okay|ok)\W+)?(?:switch(?:ing)?|pivot(?:ing)?|mov(?:e|ing) on) to\b`)
+
+// reFalseStart matches a word broken off in speech: "wh-", "I- ".
+var reFalseStart = regexp.MustCompile(`\pL+-(?:\s|—|–|$)`)
+
 // quotable reports whether sentence s can be the sentence a quote is
 // built on.
 func quotable(s string) bool {
@@ -54,12 +63,15 @@ func quotable(s string) bool {
 		return false
 	}
 	words := CountWords(s)
-	if words < 4 {
-		return false // "Thank you.", "2023.", "Michael.", "Thanks, Admiral."
+	if words < 4 || CountWords(reFalseStart.ReplaceAllString(s, " ")) < 4 {
+		return false // "Thank you.", "2023.", "Michael.", "Thanks, Admiral.", "Wait — wh- — hold on."
 	}
 	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
 	if words < 12 && reGreeting.MatchString(lower) {
 		return false
+	}
+	if loc := reSegue.FindStringIndex(lower); loc != nil && (words < 15 || words < 25 && loc[0] < 12) {
+		return false // a segue, or a sentence that opens with one
 	}
 	if words < 30 {
 		for _, h := range housekeeping {
@@ -72,8 +84,8 @@ func quotable(s string) bool {
 		return false // headings in capitals
 	}
 	ended := strings.HasSuffix(core, ".") || strings.HasSuffix(core, "!") || strings.HasSuffix(s, "”") || strings.HasSuffix(s, "\"")
-	if !ended && (words < 12 || strings.HasSuffix(core, ":")) {
-		return false // headings, datelines, "Name, Title" lines, list items
+	if !ended && (words < 12 || strings.HasSuffix(core, ":") || titleCase(s)) {
+		return false // headings, datelines, "Name, Title" lines, list items, headlines
 	}
 	if reMyth.MatchString(s) {
 		return false // "MYTH: …" is what a fact-check refutes
@@ -82,6 +94,23 @@ func quotable(s string) bool {
 		return false // a press clipping: "Outlet Name: headline"
 	}
 	return hasVerb(s)
+}
+
+// titleCase reports whether most of the longer words of s are
+// capitalised, as in a headline: "Inc.: Trump’s ‘Big Beautiful Bill’
+// Offers a Big Tax Win for Small Businesses".
+func titleCase(s string) bool {
+	long, capital := 0, 0
+	for w := range strings.FieldsFuncSeq(s, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if utf8.RuneCountInString(w) < 4 {
+			continue
+		}
+		long++
+		if r, _ := utf8.DecodeRuneInString(w); unicode.IsUpper(r) {
+			capital++
+		}
+	}
+	return long >= 3 && capital*10 >= long*7
 }
 
 // stageNote reports a transcript's note of what happens: "(Laughter.)".

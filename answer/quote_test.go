@@ -16,6 +16,8 @@ func TestQuotable(t *testing.T) {
 		"Speaker Mike Johnson: “President Trump is sending a clear message with Liberation Day: America will not be exploited.”", // a third party quoted, attributed below
 		"SAVING TIKTOK FROM GOING DARK: Today, President Donald J. Trump signed an Executive Order saving TikTok from a ban.",    // a heading in capitals before the news
 		"Here’s what that decision means: For nearly 50 years, we have talked about what Roe v. Wade protects.",
+		"We want to move on to the next phase of the recovery once the water is safe to drink.",
+		"We turn to Congress to act on the bill this week and make sure every family is covered.",
 		"Albanese: I am delighted to welcome my friends to Tokyo.",
 		"Nikola Tesla (Serbian Cyrillic: Никола Тесла; 10 July 1856 – 7 January 1943) was a Serbian American inventor.",
 	}
@@ -42,6 +44,11 @@ func TestQuotable(t *testing.T) {
 		"Rasmussen Reports: 61% say Operation Epic Fury has been successful so far.",                 // a press clipping
 		"Fort Worth Star-Telegram (Forth Worth, TX): Trump signs ‘One Big Beautiful Bill’ into law.", // a headline
 		"MYTH: The One Big Beautiful Bill “cuts Medicare.”",                                          // what a fact-check refutes
+		"Inc.: Trump’s ‘Big Beautiful Bill’ Offers a Big Tax Win for Small Businesses",               // a headline
+		"Wait — wh- — hold on.",                              // a false start
+		"And if I could switch to Haiti, if you don’t mind.", // a segue
+		"If I could quickly turn to Haiti and some of the things we’re doing to help American citizens that are there.",
+		"Switching gears to the border for a second.",
 	}
 	for _, s := range yes {
 		if !quotable(s) {

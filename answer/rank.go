@@ -24,6 +24,9 @@ type ranked struct {
 	qs    questionTerms
 	cands []*candidate
 	doc   func(string) (*corpus.Document, error)
+	// spoken: the speaker asked for said the topic's words, and their
+	// best sentence is quoted whatever its confidence.
+	spoken bool
 }
 
 // candidate is a sentence that may answer.

@@ -187,6 +187,9 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 			if len(ans.Quotes) > 0 {
 				top = ans.Quotes[0].Text
 			}
+			if ans.NoAnswer && len(ans.Related) > 0 {
+				top = fmt.Sprintf("(no answer; the closest passage that answers is number %d of %d) %s", firstHit(ans.Related, it.Answers), len(ans.Related), ans.Related[0].Text)
+			}
 			u := ans.Understood
 			fmt.Fprintf(m.stderr, "MISS %s rank=%d conf=%.2f (%s) %q want %q\n   read as topic %q speaker %q period %q latest %v\n   got %q\n",
 				it.ID, rank, ans.Confidence, ans.Band(), it.Question, it.Answers, u.Topic, u.Speaker, u.Period, u.Latest, top)
