@@ -197,3 +197,52 @@ func TestSpeakerOwnWords(t *testing.T) {
 		t.Errorf("Kirby on the Super Bowl: no answer %v, note %q; want the nothing-from note", a.NoAnswer, a.Note)
 	}
 }
+
+// TestNamedThing: "What is the Laken Riley Act?" is answered by a sentence
+// that names the act whole, however unsure the confidence; a named thing
+// the documents never name is still declined.
+func TestNamedThing(t *testing.T) {
+	for _, c := range []struct {
+		q     string
+		named bool
+	}{
+		{"What is the Golden Dome?", true},
+		{"What was Operation Midnight Hammer?", true},
+		{"what's the Board of Peace for Gaza?", true},
+		{"What is GOLD EAGLE?", true},
+		{"What is the capital of Australia?", false},
+		{"Who is the Secretary of State?", false},
+		{"What is the White House position on the debt limit?", false},
+	} {
+		if got := reNamedThing.MatchString(c.q); got != c.named {
+			t.Errorf("reNamedThing(%q) = %v, want %v", c.q, got, c.named)
+		}
+	}
+	eng := New(briefings.idx)
+	p := EmbeddedParams()
+	p.Bands = Bands{Answer: 0.999, Medium: 0.9995, High: 0.9999}
+	if err := eng.SetParams(p); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q, want string // want: "" for a decline
+	}{
+		{"What is the Laken Riley Act?", "Laken Riley Act"},
+		{"What is the Eiffel Tower?", ""},
+	} {
+		q, err := ParseQuestion(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := eng.Ask(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case c.want == "" && !a.NoAnswer:
+			t.Errorf("%q answered with %q, want a decline", c.q, a.Quotes[0].Text)
+		case c.want != "" && (a.NoAnswer || !strings.Contains(a.Quotes[0].Text, c.want)):
+			t.Errorf("%q: no answer %v, %d quotes; want a quote naming %q", c.q, a.NoAnswer, len(a.Quotes), c.want)
+		}
+	}
+}

@@ -113,15 +113,25 @@ func (e *Engine) answer(ctx context.Context, qu query) (Answer, error) {
 // ranking stands.
 func (e *Engine) search(ctx context.Context, qu query) (r ranked, outside bool, err error) {
 	r, err = e.rank(ctx, qu)
-	if err != nil || answers(r) || !qu.filtered() {
+	if err != nil || answers(r) {
 		return r, false, err
 	}
-	if len(qu.speakers) > 0 && len(r.cands) > 0 && r.cands[0].f[fCov] >= minSpokenCov {
+	if len(r.cands) > 0 {
+		f := &r.cands[0].f
 		// The speaker asked for said it in the topic's own words: their
 		// words answer better than anyone else's, however unsure the
 		// confidence ("What did Kirby say about Haiti?" is not answered
 		// by Jake Sullivan when Kirby spoke of Haiti).
-		r.spoken = true
+		spoken := len(qu.speakers) > 0 && f[fCov] >= minSpokenCov
+		// "What is the Golden Dome?": a sentence that names the thing
+		// asked about, whole, says what the documents know of it.
+		named := qu.named && f[fCov] >= 0.999 && f[fPhrase] >= 0.999
+		if spoken || named {
+			r.vouched = true
+			return r, false, nil
+		}
+	}
+	if !qu.filtered() {
 		return r, false, nil
 	}
 	// First the period goes, keeping the speaker; then both.
@@ -149,7 +159,7 @@ func (e *Engine) search(ctx context.Context, qu query) (r ranked, outside bool, 
 // answers reports whether the best candidate is confident enough to be
 // quoted as the answer.
 func answers(r ranked) bool {
-	return len(r.cands) > 0 && (r.spoken || r.cands[0].confidence >= r.p.bands.Answer)
+	return len(r.cands) > 0 && (r.vouched || r.cands[0].confidence >= r.p.bands.Answer)
 }
 
 // minSpokenCov is the share of the topic's weight a sentence of the

@@ -36,6 +36,7 @@ type query struct {
 	periodInferred  bool
 	recent          recency
 	kind            answerKind
+	named           bool              // "What is the Golden Dome?": asks what a named thing is (reNamedThing)
 	outside         bool              // the filters above were dropped because they found nothing
 	allTypes        bool              // compute the answer-type cues of every candidate (for the trainer)
 	domain          float64           // how much the question's words belong to the corpus (see Engine.domain)
@@ -57,7 +58,11 @@ var (
 	reRecent  = regexp.MustCompile(`(?i)\b(?:the )?(?:latest|most recent|most recently|newest|newer|more recent|recent|recently|lately|current|currently|right now|now|these days|at the moment|nowadays|at present|presently|as of today|up to date|still|anymore|any more|today'?s|so far|yet)\b`)
 	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do)\b|^\s*(?:is|are|does|do|can|will)\b|^\s*(?:who|what)s\b|^\s*(?:has|have)\b.*\bbeen\b|\bso far\b`)
 	rePast    = regexp.MustCompile(`(?i)\b(?:did|was|were|had|ago|used to|back in|previously|former|formerly|once|originally|first)\b`)
-	reWhoIs   = regexp.MustCompile(`(?i)^\s*(?:who|whos)(?:'s|’s| is| are)?\s+(?:the\s+)?(?:current\s+|new\s+)?(?:(?:wh|white house|u\.s\.|us|america(?:'s|’s)?|the president(?:'s|’s)|\pL+(?:'s|’s))\s+)?$`)
+	// reNamedThing: "What is the Golden Dome?", "What was Operation
+	// Midnight Hammer?", "What is GOLD EAGLE?": what a thing the question
+	// names (capitalised words, or an acronym) is.
+	reNamedThing = regexp.MustCompile(`^\s*[Ww]hat(?:'s|’s| is| was| are| were) (?:the |a |an )?(?:(?:[A-Z][\pL\d’'-]*|\d+)(?: (?:of |for |and |the |on )?(?:[A-Z][\pL\d’'-]*|\d+))+|[A-Z]{3,}[\pL-]*)\s*\??\s*$`)
+	reWhoIs      = regexp.MustCompile(`(?i)^\s*(?:who|whos)(?:'s|’s| is| are)?\s+(?:the\s+)?(?:current\s+|new\s+)?(?:(?:wh|white house|u\.s\.|us|america(?:'s|’s)?|the president(?:'s|’s)|\pL+(?:'s|’s))\s+)?$`)
 )
 
 // frameWords ask how something was said or by whom, not what about: they
@@ -76,7 +81,7 @@ now lately newest`)
 // current time.
 func (e *Engine) understand(q Question) query {
 	text := expandShorthand(q.Text)
-	qu := query{q: q, kind: classify(text), df: make(map[string][2]int)}
+	qu := query{q: q, kind: classify(text), named: reNamedThing.MatchString(text), df: make(map[string][2]int)}
 	qu.domain = e.domain(text, qu.df)
 	now := e.now()
 

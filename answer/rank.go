@@ -24,9 +24,10 @@ type ranked struct {
 	qs    questionTerms
 	cands []*candidate
 	doc   func(string) (*corpus.Document, error)
-	// spoken: the speaker asked for said the topic's words, and their
-	// best sentence is quoted whatever its confidence.
-	spoken bool
+	// vouched: the best sentence is quoted whatever its confidence, as
+	// the words of the speaker asked for, or as naming the thing asked
+	// about (see Engine.search).
+	vouched bool
 }
 
 // candidate is a sentence that may answer.
