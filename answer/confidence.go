@@ -34,7 +34,8 @@ func (b Bands) of(p float64) Band {
 
 // Band is the band of the answer's confidence; BandNone when it has no
 // answer, and at least BandLow when it has: the words of a speaker asked
-// for are quoted below the answering bound.
+// for, and a sentence naming the thing asked about, are quoted below the
+// answering bound (see Engine.search).
 func (a Answer) Band() Band {
 	if a.NoAnswer || len(a.Quotes) == 0 {
 		return BandNone

@@ -58,6 +58,9 @@ var (
 	reRecent  = regexp.MustCompile(`(?i)\b(?:the )?(?:latest|most recent|most recently|newest|newer|more recent|recent|recently|lately|current|currently|right now|now|these days|at the moment|nowadays|at present|presently|as of today|up to date|still|anymore|any more|today'?s|so far|yet)\b`)
 	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do)\b|^\s*(?:is|are|does|do|can|will)\b|^\s*(?:who|what)s\b|^\s*(?:has|have)\b.*\bbeen\b|\bso far\b`)
 	rePast    = regexp.MustCompile(`(?i)\b(?:did|was|were|had|ago|used to|back in|previously|former|formerly|once|originally|first)\b`)
+	// reMoney: words for money, which a number question's answer says in
+	// figures.
+	reMoney = regexp.MustCompile(`(?i)\b(?:money|dollars|cash)\b`)
 	// reNamedThing: "What is the Golden Dome?", "What was Operation
 	// Midnight Hammer?", "What is GOLD EAGLE?": what a thing the question
 	// names (capitalised words, or an acronym) is.
@@ -73,6 +76,7 @@ reactions respond responds responded response responses think thinks thought vie
 mention mentioned discuss discussed latest recent recently
 update updates news happening going anything something official officials opinion opinions thought
 thoughts feel feels felt believe believes tell told stand stands take message words current currently
+happen happens happened
 now lately newest`)
 
 // understand reads q into a query: the period, recency, the speaker
@@ -155,6 +159,11 @@ func (e *Engine) understand(q Question) query {
 		cut = append(cut, []int{m.start, m.end})
 	}
 	text = cutSpans(text, cut)
+	if qu.kind == kindNumber {
+		// "How much climate money is in the Inflation Reduction Act?" is
+		// answered in dollars ("$369 billion"), seldom with "money".
+		text = reMoney.ReplaceAllString(text, "")
+	}
 	qu.speakers = slices.Compact(qu.speakers)
 	qu.topic = text
 	return qu

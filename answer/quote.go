@@ -46,7 +46,7 @@ var housekeeping = []string{
 // reSegue matches short sentences that move a conversation to a subject
 // without saying anything about it: "And if I could switch to Haiti, if
 // you don't mind.", "If I could quickly turn to Haiti."
-var reSegue = regexp.MustCompile(`\b(?:(?:switch|shift)(?:ing)? gears|chang(?:e|ing) (?:topics|subjects)|(?:different|another) (?:topic|subject)|a (?:quick )?follow-?up|follow(?:-| )up on|(?:if i (?:could|may|might)|let me|i'd like to|i would like to|i want to|can i|could i|i'm going to|i'll)(?: \w+){0,2} (?:turn|switch|move|pivot|shift|go)(?: now| quickly| over| back| on)? to)\b|^(?:\W*(?:and|so|now|okay|ok)\W+)?(?:switch(?:ing)?|pivot(?:ing)?|mov(?:e|ing) on) to\b`)
+var reSegue = regexp.MustCompile(`\b(?:(?:switch|shift)(?:ing)? gears|chang(?:e|ing) (?:topics|subjects)|(?:different|another) (?:topic|subject)|(?:if i (?:could|may|might)|let me|i'd like to|i would like to|i want to|can i|could i|i'm going to|i'll)(?: \w+){0,2} (?:turn|switch|move|pivot|shift)(?: now| quickly| over| back| on)? to)\b|^(?:\W*(?:and|so|now|okay|ok)\W+)?(?:switch(?:ing)?|pivot(?:ing)?|mov(?:e|ing) on) to\b`)
 
 // reFalseStart matches a word broken off in speech: "wh-", "I- ".
 var reFalseStart = regexp.MustCompile(`\pL+-(?:\s|—|–|$)`)

@@ -16,6 +16,8 @@ func TestQuotable(t *testing.T) {
 		"Speaker Mike Johnson: “President Trump is sending a clear message with Liberation Day: America will not be exploited.”", // a third party quoted, attributed below
 		"SAVING TIKTOK FROM GOING DARK: Today, President Donald J. Trump signed an Executive Order saving TikTok from a ban.",    // a heading in capitals before the news
 		"Here’s what that decision means: For nearly 50 years, we have talked about what Roe v. Wade protects.",
+		"The President will host a follow-up meeting with the governors.",
+		"I’ll go to Ohio next week to see the damage.",
 		"We want to move on to the next phase of the recovery once the water is safe to drink.",
 		"We turn to Congress to act on the bill this week and make sure every family is covered.",
 		"Albanese: I am delighted to welcome my friends to Tokyo.",
