@@ -578,7 +578,12 @@ func fitData(c config, ds dataset, stdout io.Writer) error {
 	pts := points(trainEx, w)
 	cm := fitConfidence(pts, 0.01)
 	devPts := points(devEx, w)
-	bands := chooseBands(devPts, cm, 0.93, 0.92, 0.75, 30)
+	// 92% of each held-out off-topic set declined: chosen on set A (dev)
+	// and squad-a; at 93% a fresh fit declined more of A's answerable
+	// questions (answered 0.891 against 0.914) and put squad-a's hit@3
+	// under 0.90. The small set of users' off-topic questions makes the
+	// bound vary between fresh fits by about 0.02.
+	bands := chooseBands(devPts, cm, 0.92, 0.92, 0.75, 30)
 
 	p := answer.Params{
 		Rank: make(map[string]float64), Type: make(map[string][2]float64),
