@@ -188,7 +188,7 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 				top = ans.Quotes[0].Text
 			}
 			if ans.NoAnswer && len(ans.Related) > 0 {
-				top = fmt.Sprintf("(no answer; the closest passage that answers is number %d of %d) %s", firstHit(ans.Related, it.Answers), len(ans.Related), ans.Related[0].Text)
+				top = fmt.Sprintf("(declined; of the %d closest passages shown, the first that answers is number %d, 0 for none) %s", len(ans.Related), firstHit(ans.Related, it.Answers), ans.Related[0].Text)
 			}
 			u := ans.Understood
 			fmt.Fprintf(m.stderr, "MISS %s rank=%d conf=%.2f (%s) %q want %q\n   read as topic %q speaker %q period %q latest %v\n   got %q\n",
