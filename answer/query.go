@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -179,7 +180,11 @@ var shorthand = map[string]string{
 	"EO": "executive order", "EOs": "executive orders", "NatSec": "national security",
 }
 
-var reShorthand = regexp.MustCompile(`\b(?:WH|SCOTUS|SOTU|VPOTUS|POTUS|FLOTUS|EOs?|NatSec)\b`)
+var reShorthand = func() *regexp.Regexp {
+	words := slices.Sorted(maps.Keys(shorthand))
+	slices.Reverse(words) // "EOs" before "EO"
+	return regexp.MustCompile(`\b(?:` + strings.Join(words, "|") + `)\b`)
+}()
 
 // expandShorthand spells out the shorthand in a question.
 func expandShorthand(text string) string {

@@ -49,6 +49,7 @@ func TestUnderstand(t *testing.T) {
 		// A number question's "money" is answered in figures.
 		{q: "How much climate money is in the Inflation Reduction Act?", topic: []string{"much", "climate", "inflation", "reduction", "act"}, kind: kindNumber},
 		// Shorthand spelt out.
+		{q: "Did Trump sign EOs on tariffs?", topic: []string{"trump", "sign", "executive", "order", "tariff"}, kind: kindYesNo},
 		{q: "What did SCOTUS rule on tariffs?", topic: []string{"supreme", "court", "rule", "tariff"}},
 		{q: "What is the most recent update on tariffs?", topic: []string{"tariff"}, recent: recencyStrong},
 		// Typed filters win.

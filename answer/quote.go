@@ -63,15 +63,17 @@ func quotable(s string) bool {
 		return false
 	}
 	words := CountWords(s)
-	if words < 4 || CountWords(reFalseStart.ReplaceAllString(s, " ")) < 4 {
+	if words < 4 || strings.Contains(s, "-") && CountWords(reFalseStart.ReplaceAllString(s, " ")) < 4 {
 		return false // "Thank you.", "2023.", "Michael.", "Thanks, Admiral.", "Wait — wh- — hold on."
 	}
 	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
 	if words < 12 && reGreeting.MatchString(lower) {
 		return false
 	}
-	if loc := reSegue.FindStringIndex(lower); loc != nil && (words < 15 || words < 25 && loc[0] < 12) {
-		return false // a segue, or a sentence that opens with one
+	if words < 25 {
+		if loc := reSegue.FindStringIndex(lower); loc != nil && (words < 15 || loc[0] < 12) {
+			return false // a segue, or a sentence that opens with one
+		}
 	}
 	if words < 30 {
 		for _, h := range housekeeping {
