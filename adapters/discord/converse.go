@@ -204,36 +204,34 @@ func (b *Bot) handleMessage(m *discordgo.Message, addressed bool) {
 	if follow {
 		state.thread = key
 	}
-	var r reply
-	if a, err := b.ans.Ask(ctx, q); err != nil {
-		r = b.errorReply(log, err)
-	} else {
-		opt := renderOptions{}
-		if v == conversation.FollowUp {
-			opt.lead = "Following up: " + conversation.ReadAs(a)
-		}
-		r = b.answerReply(ctx, log, q, a, opt, state)
-	}
-	if !b.send(ctx, log, m, r) {
-		return
-	}
+	a, err := b.ans.Ask(ctx, q)
+	// The conversation is remembered before the reply goes out: a reply
+	// typed the moment it appears must find it.
 	if follow {
 		if err := conversation.PutThread(ctx, b.store, key, th.Answered(q, m.Author.ID, now)); err != nil {
 			log.Warn("could not remember the conversation; a follow-up will need a mention", "err", err)
 		}
 	}
+	if err != nil {
+		b.send(ctx, log, m, b.errorReply(log, err))
+		return
+	}
+	opt := renderOptions{}
+	if v == conversation.FollowUp {
+		opt.lead = "Following up: " + conversation.ReadAs(a)
+	}
+	b.send(ctx, log, m, b.answerReply(ctx, log, q, a, opt, state))
 }
 
-// send replies r to m, counting it; it reports whether the reply went out.
-func (b *Bot) send(ctx context.Context, log logger, m *discordgo.Message, r reply) bool {
+// send replies r to m, counting it.
+func (b *Bot) send(ctx context.Context, log logger, m *discordgo.Message, r reply) {
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.HTTPTimeout)
 	defer cancel()
 	if err := b.replyTo(sendCtx, m, r); err != nil {
 		b.drop(log, "reply to message", err)
-		return false
+		return
 	}
 	b.answered.Add(1)
-	return true
 }
 
 // replyTo sends r as a reply to m.

@@ -102,19 +102,25 @@ func (b *Bot) converse(ctx context.Context, t target, raw string, addressed bool
 	if v == conversation.FollowUp {
 		lead = "Following up: " + conversation.ReadAs(a)
 	}
-	b.replyAnswer(ctx, t, q, a, renderOptions{lead: lead}, answerState{thread: key})
+	// The thread is remembered before the answer goes out: a reply typed
+	// the moment the answer appears must find it.
 	th = th.Answered(q, t.user, now)
+	if err := conversation.PutThread(ctx, b.store, key, th); err != nil {
+		b.log.Warn("could not remember the thread; a follow-up will need a mention", "err", err)
+	}
+	b.replyAnswer(ctx, t, q, a, renderOptions{lead: lead}, answerState{thread: key})
 	if th.Assistant && !th.Titled {
 		err := b.api.SetAssistantThreadsTitleContext(ctx, slack.AssistantThreadsSetTitleParameters{
 			ChannelID: t.channel, ThreadTS: t.threadTS, Title: clean(text, 80),
 		})
 		if err != nil {
 			b.log.Warn("could not title the assistant thread", "err", err)
+			return
 		}
-		th.Titled = err == nil
-	}
-	if err := conversation.PutThread(ctx, b.store, key, th); err != nil {
-		b.log.Warn("could not remember the thread; a follow-up will need a mention", "err", err)
+		th.Titled = true
+		if err := conversation.PutThread(ctx, b.store, key, th); err != nil {
+			b.log.Warn("could not record that the assistant thread has a title", "err", err)
+		}
 	}
 }
 
