@@ -194,9 +194,33 @@ func TestNewestFirst(t *testing.T) {
 
 	m := fitted.bands.Answer
 	cs := []*candidate{mk("old", 1, 1, m+0.1), mk("unsure new", 9, 1, m-0.01), mk("new", 5, 0.5, m), mk("off-topic new", 8, 0.1, 0.99)}
-	newestFirst(cs, m)
+	newestFirst(cs, m, questionTerms{})
 	if got, want := names(cs), []string{"new", "old", "unsure new", "off-topic new"}; !slices.Equal(got, want) {
 		t.Errorf("newestFirst: %v, want %v", got, want)
+	}
+	// One answer alone comes first too.
+	cs = []*candidate{mk("unsure", 9, 1, m-0.01), mk("sure", 1, 1, m+0.1)}
+	newestFirst(cs, m, questionTerms{})
+	if got, want := names(cs), []string{"sure", "unsure"}; !slices.Equal(got, want) {
+		t.Errorf("newestFirst with one answer: %v, want %v", got, want)
+	}
+
+	// Asked who, the answers name someone.
+	said := func(name string, d int, text string) *candidate {
+		c := mk(name, d, 1, m+0.1)
+		c.doc.Body = text
+		c.sents = []span{{Start: 0, End: len(text)}}
+		return c
+	}
+	cs = []*candidate{
+		said("unnamed", 9, "The press secretary will brief at noon."),
+		said("older", 3, "Press Secretary Jen Psaki briefed reporters."),
+		said("newer", 5, "Press Secretary Karoline Leavitt briefed reporters."),
+	}
+	who := questionTerms{kind: kindPerson, all: map[string]bool{"who": true, "is": true, "the": true, "press": true, "secretary": true}}
+	newestFirst(cs, m, who)
+	if got, want := names(cs), []string{"newer", "older", "unnamed"}; !slices.Equal(got, want) {
+		t.Errorf("newestFirst asked who: %v, want %v", got, want)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/briefbot/briefbot/index"
 )
 
 // answerKind is what kind of answer a question asks for.
@@ -37,7 +39,9 @@ var (
 	reWhen    = regexp.MustCompile(`(?i)\bwhen\b|\bwhat (year|date|day|month|time|century|decade|period)\b|\bwhich (year|date|day|month|century|decade)\b|\bhow long ago\b`)
 	reWho     = regexp.MustCompile(`(?i)\bwho(m|se)?\b|\bwhat (person|man|woman|group|organization|company|official)\b`)
 	reWhere   = regexp.MustCompile(`(?i)\bwhere\b|\bwhat (country|city|state|place|region|location)\b|\bwhich (country|city|state|place|region)\b`)
-	reYesNo   = regexp.MustCompile(`(?i)^\s*(will|would|does|do|did|is|are|was|were|has|have|had|can|could|should|may|might)\b`)
+	// "Where does Biden stand on …" asks for a position, not a place.
+	reStand = regexp.MustCompile(`(?i)\bwhere\b.*\bstands?\b`)
+	reYesNo = regexp.MustCompile(`(?i)^\s*(will|would|does|do|did|is|are|was|were|has|have|had|can|could|should|may|might)\b`)
 )
 
 func classify(q string) answerKind {
@@ -48,7 +52,7 @@ func classify(q string) answerKind {
 		return kindTime
 	case reWho.MatchString(q):
 		return kindPerson
-	case reWhere.MatchString(q):
+	case reWhere.MatchString(q) && !reStand.MatchString(q):
 		return kindPlace
 	case reYesNo.MatchString(q):
 		return kindYesNo
@@ -72,11 +76,27 @@ func answerType(qs questionTerms, sentence string) (yes, no float64) {
 	var has bool
 	switch qs.kind {
 	case kindNumber:
-		has = hasNew(sentence, reNumber, qs)
+		if !hasNew(sentence, reNumber, qs) {
+			return 0, 1
+		}
+		// "How many jobs": a number of jobs answers; a number of
+		// something else does so only in part.
+		if len(qs.counted) > 0 && !numberNear(sentence, qs) {
+			return 0.5, 0.5
+		}
+		return 1, 0
 	case kindTime:
 		has = hasNew(sentence, reTime, qs)
 	case kindPerson:
-		has = hasNewName(sentence, qs)
+		// "Who is the Secretary of State?": a person's name answers; a
+		// capitalised word alone (an office, a bill) only in part.
+		switch {
+		case hasPersonName(sentence, qs):
+			return 1, 0
+		case hasNewName(sentence, qs):
+			return 0.5, 0.5
+		}
+		return 0, 1
 	case kindPlace:
 		has = rePlace.MatchString(sentence) || hasNewName(sentence, qs)
 	case kindYesNo:
@@ -100,6 +120,36 @@ func hasNew(sentence string, re *regexp.Regexp, qs questionTerms) bool {
 	return false
 }
 
+// reCounted finds what a number question counts: the word or two after
+// "how many", "how much", "number of" ("how many executive orders",
+// "how much oil").
+var reCounted = regexp.MustCompile(`(?i)\b(?:how (?:many|much)|number of|amount of)\s+([\p{L}-]+)(?:\s+([\p{L}-]+))?`)
+
+// numberNear reports whether the sentence has a number the question does
+// not, within a few words of a word qs.counted holds: "6.6 million new
+// jobs", "16,000 arrests", "jobs rose by 272,000". Years do not count.
+func numberNear(sentence string, qs questionTerms) bool {
+	words := strings.Fields(sentence)
+	const before, after = 4, 3
+	for i, w := range words {
+		if !qs.counted[index.Stem(strings.ToLower(strings.Trim(w, wordPunct)))] {
+			continue
+		}
+		for j := max(0, i-before); j <= min(len(words)-1, i+after); j++ {
+			n := strings.ToLower(strings.Trim(words[j], wordPunct))
+			if j != i && reNumber.MatchString(n) && !reYearWord.MatchString(n) && !qs.all[n] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordPunct is what strings.Trim takes off a word of running text.
+const wordPunct = `.,;:!?"'“”‘’()[]—–`
+
+var reYearWord = regexp.MustCompile(`^` + reYear + `$`)
+
 // hasNewName reports whether the sentence names someone or something (a
 // capitalised word that does not start the sentence) the question does not.
 func hasNewName(sentence string, qs questionTerms) bool {
@@ -119,6 +169,56 @@ func hasNewName(sentence string, qs questionTerms) bool {
 		}
 	}
 	return false
+}
+
+// hasPersonName reports whether the sentence has what looks like a
+// person's name the question does not: two or more capitalised words in a
+// row ("Marco Rubio", "Leon E. Panetta", "Press Secretary Karoline
+// Leavitt"), one of them neither the question's, nor an office or
+// institution word ("Executive Order", "Homeland Security"), nor a
+// sentence's usual capitalised opening.
+func hasPersonName(sentence string, qs questionTerms) bool {
+	run, named := 0, false
+	for i, w := range strings.Fields(sentence) {
+		t := strings.Trim(w, wordPunct)
+		r, _ := utf8.DecodeRuneInString(t)
+		if t == "" || !unicode.IsUpper(r) {
+			run, named = 0, false
+			continue
+		}
+		lw := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(t, "’s"), "'s"))
+		if !commonCapitalised[lw] {
+			run++
+			// The first word is capitalised whatever it is.
+			named = named || i > 0 && len(t) > 2 && !qs.all[lw] && !qs.all[strings.TrimSuffix(lw, "s")] && !institution[lw]
+		}
+		if run >= 2 && named {
+			return true
+		}
+		if last, _ := utf8.DecodeLastRuneInString(w); strings.ContainsRune(",;:)”\"", last) {
+			run, named = 0, false // the name ends with the clause
+		}
+	}
+	return false
+}
+
+// institution are the capitalised words of offices, bodies, documents,
+// places and the calendar: not names of people.
+var institution = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`secretary secretaries president vice press deputy assistant adviser advisor
+		director chief chair chairman chairwoman administrator ambassador attorney general governor senator sen
+		representative rep speaker leader minister prime king queen pope judge justice commissioner officer
+		department office house white senate congress court supreme council committee agency bureau administration
+		national federal united states state america american americans security homeland defense war treasury
+		commerce labor justice energy education health human services interior agriculture transportation veterans
+		affairs executive order orders memorandum proclamation act bill law plan program initiative fact sheet
+		republican republicans democrat democrats democratic gop nato un eu covid-19 covid
+		january february march april may june july august september october november december
+		monday tuesday wednesday thursday friday saturday sunday today`) {
+		institution[w] = true
+	}
 }
 
 var commonCapitalised = map[string]bool{

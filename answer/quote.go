@@ -22,7 +22,7 @@ var (
 	// Proclamations and orders open and close with formulas.
 	reFormula   = regexp.MustCompile(`(?i)^(?:now,? therefore|in witness whereof|by the authority vested in me|it is hereby ordered|i hereby (?:direct|order))|do hereby proclaim|hereunto set my hand|it is so ordered`)
 	reGreeting  = regexp.MustCompile(`^(?:and |well, |so, |okay, |ok, )?(?:thank you|thanks(?: so much| again| all| everyone| everybody| for|[,.!]|$)|good (?:morning|afternoon|evening)|(?:hi|hello|welcome|okay|ok|all right|alright|great|sure|yeah|go ahead)(?:[,.!]| everyone| everybody| all|$))`)
-	reMyth      = regexp.MustCompile(`^\W*(?:MYTH|Myth|CLAIM|Claim)\W*:`)
+	reMyth      = regexp.MustCompile(`^\W*(?:MYTH|Myth|CLAIM|Claim|HOAX|Hoax)\W*:`)
 	reClockTime = regexp.MustCompile(`(?i)^\d{1,2}:\d{2}\s*[ap]\.?\s*m\.?`)
 )
 

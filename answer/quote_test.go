@@ -46,6 +46,7 @@ func TestQuotable(t *testing.T) {
 		"Rasmussen Reports: 61% say Operation Epic Fury has been successful so far.",                 // a press clipping
 		"Fort Worth Star-Telegram (Forth Worth, TX): Trump signs ‘One Big Beautiful Bill’ into law.", // a headline
 		"MYTH: The One Big Beautiful Bill “cuts Medicare.”",                                          // what a fact-check refutes
+		"**HOAX:** The One Big Beautiful Bill increases spending.",                                   // likewise
 		"Inc.: Trump’s ‘Big Beautiful Bill’ Offers a Big Tax Win for Small Businesses",               // a headline
 		"Wait — wh- — hold on.",                              // a false start
 		"And if I could switch to Haiti, if you don’t mind.", // a segue

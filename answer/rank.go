@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,8 +16,16 @@ import (
 	"github.com/briefbot/briefbot/index"
 )
 
-// candidatePassages is how many passages one search retrieves.
-const candidatePassages = 25
+// candidatePassages is how many passages one search retrieves. When
+// fewer than minCandidates quotable sentences come of them (the closest
+// passages are lines of a list, a fact-check's claims, headlines: short,
+// so they outscore the statements), the search goes on to
+// widePassages.
+const (
+	candidatePassages = 25
+	widePassages      = 100
+	minCandidates     = 12
+)
 
 // ranked is a question's candidate sentences, best first.
 type ranked struct {
@@ -44,6 +53,9 @@ type candidate struct {
 	content    map[string]bool // content terms of this sentence, for diversity; see contentTerms
 	names      uint64          // the question's names its passage holds (bit k: qs.names[k])
 }
+
+// text is the candidate's sentence.
+func (c *candidate) text() string { return c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End] }
 
 // hitInfo is a retrieved passage with its place among the hits.
 type hitInfo struct {
@@ -87,7 +99,6 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 			lists = append(lists, more)
 		}
 	}
-	infos := mergeHits(lists)
 	docs := make(map[string]*corpus.Document)
 	r.doc = func(id string) (*corpus.Document, error) {
 		if d, ok := docs[id]; ok {
@@ -100,17 +111,45 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		docs[id] = &d
 		return &d, nil
 	}
+	infos := mergeHits(lists)
 	if len(infos) == 0 {
 		return r, nil
 	}
-	var cands []*candidate
-	seen := make(map[string]bool)
-	titles := make(map[string]map[string]bool)
-	titleNames := make(map[string]uint64)
+	pl := pool{seen: make(map[string]bool), titles: make(map[string]map[string]bool), titleNames: make(map[string]uint64)}
+	if err := e.gather(qu, &r, infos, &pl); err != nil {
+		return r, err
+	}
+	if len(pl.cands) < minCandidates && len(hits) == base.Size {
+		wide := base
+		wide.Size = widePassages
+		if lists[0], err = e.idx.Search(ctx, wide); err != nil {
+			return r, err
+		}
+		if err := e.gather(qu, &r, mergeHits(lists), &pl); err != nil {
+			return r, err
+		}
+	}
+	e.weigh(&r, qu, &pl, newest)
+	return r, nil
+}
+
+// pool is the candidates gathered from a question's searches, with what
+// gathering them learnt of their documents.
+type pool struct {
+	cands      []*candidate
+	seen       map[string]bool            // passages scored, "docID#passage"
+	titles     map[string]map[string]bool // the stemmed words of each document's title
+	titleNames map[string]uint64          // the question's names each title holds (bit k: qs.names[k])
+}
+
+// gather scores the quotable sentences of the retrieved passages not in
+// pl yet, in the order retrieved, and adds them to pl.
+func (e *Engine) gather(qu query, r *ranked, infos []hitInfo, pl *pool) error {
+	qs, seen, titles, titleNames := r.qs, pl.seen, pl.titles, pl.titleNames
 	for _, h := range infos {
 		d, err := r.doc(h.DocID)
 		if err != nil {
-			return r, err
+			return err
 		}
 		if h.Passage >= len(d.Passages) {
 			continue
@@ -152,8 +191,15 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 				c.f[fSubject] = 1
 			}
 		}
-		cands = append(cands, cs...)
+		pl.cands = append(pl.cands, cs...)
 	}
+	return nil
+}
+
+// weigh scores the candidates in pl against each other and their
+// documents, puts them in order and keeps them in r.
+func (e *Engine) weigh(r *ranked, qu query, pl *pool, newest time.Time) {
+	qs, cands, titles, titleNames := r.qs, pl.cands, pl.titles, pl.titleNames
 	// Document evidence: the share of the topic's weight that the
 	// document's retrieved passages hold together (and its title). A
 	// sentence in the document the question is about beats a look-alike
@@ -273,10 +319,9 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		return a.i < b.i
 	})
 	if qu.recent == recencyStrong {
-		newestFirst(cands, r.p.bands.Answer)
+		newestFirst(cands, r.p.bands.Answer, qs)
 	}
 	r.cands = cands
-	return r, nil
 }
 
 // topical reports whether c's sentence itself holds at least half the
@@ -288,22 +333,23 @@ func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
 // with at least half the topic's weight in the sentence itself): a question that
 // asks for the latest ("What's the latest on …", "Who is the press
 // secretary?") wants the newest statement that answers, not the one that
-// matches the most words. The others keep their order after them; among
-// answers of one day the score decides.
-func newestFirst(cands []*candidate, floor float64) {
+// matches the most words; asked who, one that names someone. The others
+// keep their order after them; among answers of one day the score
+// decides.
+func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
 	day := func(c *candidate) int {
 		y, m, d := c.doc.Date.Date()
 		return y*10000 + int(m)*100 + d
 	}
 	var good, rest []*candidate
 	for _, c := range cands {
-		if c.confidence >= floor && topical(c) {
+		if c.confidence >= floor && topical(c) && (qs.kind != kindPerson || hasPersonName(c.text(), qs)) {
 			good = append(good, c)
 		} else {
 			rest = append(rest, c)
 		}
 	}
-	if len(good) < 2 {
+	if len(good) == 0 {
 		return
 	}
 	sort.SliceStable(good, func(i, j int) bool { return day(good[i]) > day(good[j]) })
@@ -386,10 +432,11 @@ type questionTerms struct {
 	domainMin  float64            // the least affinity of a term to the corpus
 	all        map[string]bool    // every analysed term of the question, stop words included
 	kind       answerKind
-	pairs      [][2]string // consecutive content terms of the question
-	uniq       []string    // distinct content terms, sorted: sums over them are reproducible
-	names      []name      // the names the question mentions
-	namesTotal float64     // their weight
+	counted    map[string]bool // stems of what a number question counts ("jobs" of "how many jobs")
+	pairs      [][2]string     // consecutive content terms of the question
+	uniq       []string        // distinct content terms, sorted: sums over them are reproducible
+	names      []name          // the names the question mentions
+	namesTotal float64         // their weight
 	// unknownWords are the names' words the corpus never uses in any
 	// spelling ("Macron" of a corpus without him; not "Gospic" of one
 	// with "Gospić"), as the question wrote them.
@@ -447,6 +494,20 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 		qs.order = append(qs.order, t.Term)
 		stemOrder = append(stemOrder, index.Stem(t.Term))
 		count[t.Term]++
+	}
+	if qs.kind == kindNumber {
+		if m := reCounted.FindStringSubmatch(text); m != nil {
+			for _, w := range m[1:] {
+				t := strings.ToLower(w)
+				if w == "" || e.stop[t] || e.frame[t] {
+					break
+				}
+				if qs.counted == nil {
+					qs.counted = make(map[string]bool)
+				}
+				qs.counted[index.Stem(t)] = true
+			}
+		}
 	}
 	for i := 1; i < len(stemOrder); i++ {
 		if stemOrder[i] != stemOrder[i-1] {

@@ -1,0 +1,92 @@
+package answer
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/briefbot/briefbot/corpus"
+	"github.com/briefbot/briefbot/index"
+)
+
+func TestClassify(t *testing.T) {
+	for q, want := range map[string]answerKind{
+		"How many jobs were added in Biden's first year?":         kindNumber,
+		"When did Biden sign the bipartisan infrastructure bill?": kindTime,
+		"Who is the press secretary?":                             kindPerson,
+		"Where did Biden go to see the Kentucky tornado damage?":  kindPlace,
+		"Where does Biden stand on codifying Roe?":                kindOther, // a position, not a place
+		"Where does the marijuana review stand?":                  kindOther,
+		"Does Biden support an assault weapons ban?":              kindYesNo,
+		"Did Biden pardon Hunter?":                                kindYesNo,
+		"What did Kirby say about Haiti?":                         kindOther,
+	} {
+		if got := classify(q); got != want {
+			t.Errorf("classify(%q) = %s, want %s", q, kindNames[got], kindNames[want])
+		}
+	}
+}
+
+func TestNumberNear(t *testing.T) {
+	qs := questionTerms{kind: kindNumber, all: map[string]bool{"how": true, "many": true, "jobs": true, "were": true, "added": true}}
+	qs.counted = map[string]bool{index.Stem("jobs"): true}
+	for s, want := range map[string][2]float64{
+		"In 2021, the economy created 6.7 million jobs, the most on record.": {1, 0},
+		"Jobs rose by 272,000 in May.":                                       {1, 0},
+		"The plant adds 15 new manufacturing jobs.":                          {1, 0}, // within four words
+		"The 15 governors met to talk about jobs.":                           {0.5, 0.5},
+		"About 40 percent of the plan went to roads; the rest created jobs.": {0.5, 0.5}, // a number, not of jobs
+		"In 2021, jobs came back.":                                           {0.5, 0.5}, // a year is a number, not a count of jobs
+		"Jobs came back.":                                                    {0, 1},
+	} {
+		yes, no := answerType(qs, s)
+		if yes != want[0] || no != want[1] {
+			t.Errorf("answerType(%q) = %v, %v; want %v, %v", s, yes, no, want[0], want[1])
+		}
+	}
+}
+
+func TestPersonName(t *testing.T) {
+	qs := questionTerms{kind: kindPerson, all: map[string]bool{"who": true, "is": true, "the": true, "secretary": true, "of": true, "state": true}}
+	for s, want := range map[string][2]float64{
+		"Secretary of State Marco Rubio met the minister.":                         {1, 0},
+		"Marco Rubio, the Secretary of State, met the minister.":                   {1, 0}, // a name opening the sentence
+		"The Memorandum directs the Secretary of State to act.":                    {0.5, 0.5},
+		"The Executive Order directs the Department of Homeland Security to act.":  {0.5, 0.5}, // offices, no one named
+		"Under the new Order, Congress must act.":                                  {0.5, 0.5},
+		"The secretary will travel next week.":                                     {0, 1},
+		"I want to thank the White House AI and crypto czar, David Sacks.":         {1, 0},
+		"Today, President Biden announced his intent to nominate Leon E. Panetta.": {1, 0},
+	} {
+		yes, no := answerType(qs, s)
+		if yes != want[0] || no != want[1] {
+			t.Errorf("answerType(%q) = %v, %v; want %v, %v", s, yes, no, want[0], want[1])
+		}
+	}
+}
+
+// TestWideSearch: when the closest passages give too few quotable
+// sentences (a fact-check's "MYTH:" lines, shorter and so closer than any
+// statement), the search goes on and finds the statement that answers.
+func TestWideSearch(t *testing.T) {
+	day := time.Date(2025, 7, 4, 0, 0, 0, 0, time.UTC)
+	var docs []corpus.Document
+	for i := range 30 {
+		docs = append(docs, whDoc(t, "articles", fmt.Sprintf("mythbuster-%d", i), fmt.Sprintf("Mythbuster %d", i), day,
+			"MYTH: The President never signed the Golden Widget Act.\n\nMYTH: The Golden Widget Act was never signed.\n"))
+	}
+	docs = append(docs, whDoc(t, "statements-releases", "widget-law", "Statement from the President", day,
+		"Surrounded by families who had waited years for relief, and after thanking the Members of Congress who wrote it, the President signed the Golden Widget Act into law on July 4, 2025, at a ceremony at the White House."))
+	eng := kindEngine(t, docs...)
+	q, err := ParseQuestion("When was the Golden Widget Act signed?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cands, err := eng.Candidates(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cands) == 0 || cands[0].DocID != docs[len(docs)-1].ID {
+		t.Fatalf("candidates = %+v, want the statement first", cands)
+	}
+}
