@@ -102,24 +102,29 @@ func TestWatcherSettles(t *testing.T) {
 	got := make(chan Snapshot, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	w := &Watcher{Dir: dir, Tick: tick}
+	polled := make(chan struct{})
+	w := &Watcher{Dir: dir, Tick: tick, polled: polled}
 	go func() { done <- w.Run(ctx, func(_ context.Context, s Snapshot) { got <- s }) }()
-	tick <- time.Now()
+	poll := func() {
+		tick <- time.Now()
+		<-polled
+	}
+	poll()
 	writeFile(t, dir, "b.txt", "B\n\nBeta.\n")
-	tick <- time.Now()
+	poll()
 	select {
 	case <-got:
 		t.Fatal("reported before the change settled")
 	default:
 	}
-	tick <- time.Now()
+	poll()
 	select {
 	case s := <-got:
 		if _, ok := s.Files["b.txt"]; !ok || len(s.Files) != 2 {
 			t.Errorf("snapshot = %v, want a.txt and b.txt", s.Files)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no change reported")
+	default:
+		t.Fatal("no change reported once it settled")
 	}
 	cancel()
 	if err := <-done; err != nil {

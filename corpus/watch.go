@@ -18,6 +18,8 @@ type Watcher struct {
 	// Tick, when set, replaces the timer: each value received is one poll.
 	// Tests poll on demand with it.
 	Tick <-chan time.Time
+
+	polled chan<- struct{} // tests: told when a poll is done
 }
 
 // Run polls until ctx is done. changed receives the snapshot of the
@@ -45,23 +47,26 @@ func (w *Watcher) Run(ctx context.Context, changed func(context.Context, Snapsho
 			return nil
 		case <-tick:
 		}
-		now, err := Scan(w.Dir)
-		if err != nil {
-			continue // a transient error (the folder being replaced); try again
+		// A scan that fails (the folder being replaced) is tried again at
+		// the next poll.
+		if now, err := Scan(w.Dir); err == nil {
+			switch {
+			case pending != nil && maps.Equal(now.Files, pending.Files):
+				// Settled: nothing moved for a whole interval. The snapshot
+				// taken when the change was first seen is the older one, so
+				// files modified just before it are read again next time.
+				settled := *pending
+				pending = nil
+				last = now
+				changed(ctx, settled)
+			case !maps.Equal(now.Files, last.Files):
+				pending = &now
+			default:
+				pending = nil
+			}
 		}
-		switch {
-		case pending != nil && maps.Equal(now.Files, pending.Files):
-			// Settled: nothing moved for a whole interval. The snapshot
-			// taken when the change was first seen is the older one, so
-			// files modified just before it are read again next time.
-			settled := *pending
-			pending = nil
-			last = now
-			changed(ctx, settled)
-		case !maps.Equal(now.Files, last.Files):
-			pending = &now
-		default:
-			pending = nil
+		if w.polled != nil {
+			w.polled <- struct{}{}
 		}
 	}
 }
