@@ -58,7 +58,10 @@ var (
 
 	reRecent  = regexp.MustCompile(`(?i)\b(?:the )?(?:latest|most recent|most recently|newest|newer|more recent|recent|recently|lately|current|currently|right now|now|these days|at the moment|nowadays|at present|presently|as of today|up to date|still|anymore|any more|today'?s|so far|yet)\b`)
 	rePresent = regexp.MustCompile(`(?i)^\s*(?:who|what|which|where|how much|how many)(?:'s|’s| is| are| does| do)\b|^\s*(?:is|are|does|do|can|will)\b|^\s*(?:who|what)s\b|^\s*(?:has|have)\b.*\bbeen\b|\bso far\b`)
-	rePast    = regexp.MustCompile(`(?i)\b(?:did|was|were|had|ago|used to|back in|previously|former|formerly|once|originally|first)\b`)
+	// reFigureNow: a figure asked in the present tense ("What is the
+	// unemployment rate?", "What's the price of gas?") is asked as of now.
+	reFigureNow = regexp.MustCompile(`(?i)^\s*(?:what|how much|how high|how low)(?:'s|’s| is| are)\s+(?:the\s+|a\s+)?(?:[\p{L}-]+\s+){0,3}(?:rate|rates|price|prices|level|levels|number|total|average|deficit|debt|cost|costs|figure|figures|count|balance)\b`)
+	rePast      = regexp.MustCompile(`(?i)\b(?:did|was|were|had|ago|used to|back in|previously|former|formerly|once|originally|first)\b`)
 	// reMoney: words for money, which a number question's answer says in
 	// figures.
 	reMoney = regexp.MustCompile(`(?i)\b(?:money|dollars|cash)\b`)
@@ -108,6 +111,9 @@ func (e *Engine) understand(q Question) query {
 		text = cutSpans(text, loc)
 	} else if rePresent.MatchString(q.Text) && !rePast.MatchString(q.Text) && qu.period.zero() {
 		qu.recent = recencySoft
+		if reFigureNow.MatchString(q.Text) {
+			qu.recent = recencyStrong
+		}
 	}
 
 	// Speakers: a typed speaker: filter, else a person or office the

@@ -45,6 +45,8 @@ func TestUnderstand(t *testing.T) {
 		{q: "latest statement on Haiti", topic: []string{"haiti"}, recent: recencyStrong},
 		{q: "Who is the press secretary?", topic: []string{"press", "secretary"}, recent: recencyStrong, kind: kindPerson},
 		{q: "who's the current WH press secretary?", topic: []string{"press", "secretary"}, recent: recencyStrong, kind: kindPerson},
+		{q: "What is the unemployment rate?", topic: []string{"unemployment", "rate"}, recent: recencyStrong},
+		{q: "What was the unemployment rate?", topic: []string{"unemployment", "rate"}, recent: recencyNone},
 		{q: "What happened to Maduro in January 2026?", topic: []string{"maduro"}, since: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2026, 1, 31, 23, 59, 59, 999999999, time.UTC)},
 		// A number question's "money" is answered in figures.
 		{q: "How much climate money is in the Inflation Reduction Act?", topic: []string{"much", "climate", "inflation", "reduction", "act"}, kind: kindNumber},
