@@ -212,7 +212,7 @@ func init() {
 		representative rep speaker leader minister prime king queen pope judge justice commissioner officer
 		department office house white senate congress court supreme council committee agency bureau administration
 		national federal united states state america american americans security homeland defense war treasury
-		commerce labor justice energy education health human services interior agriculture transportation veterans
+		commerce labor energy education health human services interior agriculture transportation veterans
 		affairs executive order orders memorandum proclamation act bill law plan program initiative fact sheet
 		republican republicans democrat democrats democratic gop nato un eu covid-19 covid
 		january february march april may june july august september october november december
