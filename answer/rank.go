@@ -299,7 +299,7 @@ func (e *Engine) weigh(r *ranked, qu query, pl *pool, newest time.Time) {
 	consensus(qs, near)
 	e.centrality(qs, near)
 	for _, c := range near {
-		c.f[fTypeYes], c.f[fTypeNo] = answerType(qs, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End])
+		c.f[fTypeYes], c.f[fTypeNo] = answerType(qs, c.text())
 		c.score = r.p.score(&c.f, qs.kind)
 	}
 	for _, c := range cands {
@@ -900,7 +900,7 @@ func consensus(qs questionTerms, cands []*candidate) {
 	per := make([][]string, len(cands))
 	docs := make(map[string]map[string]bool)
 	for i, c := range cands {
-		per[i] = units(qs.kind, c.doc.Body[c.sents[c.i].Start:c.sents[c.i].End], qs)
+		per[i] = units(qs.kind, c.text(), qs)
 		for _, u := range per[i] {
 			if docs[u] == nil {
 				docs[u] = make(map[string]bool)
