@@ -25,6 +25,7 @@ const (
 	fBridge              // share met only through related words ("deploy" for "send")
 	fHit                 // the passage's retrieval score over the best one's
 	fPhrase              // share of the topic's word pairs kept together
+	fVerb                // share of the question's verbs (what was done: "sign", "pardon") it holds
 	fRank                // the passage's retrieval rank
 	fDoc                 // share of the topic's weight in the document's retrieved passages and title
 	fDocCaps             // share of the question's names found together there
@@ -54,7 +55,7 @@ const (
 // featureNames are the names of the features in the fitted parameters.
 var featureNames = [nFeatures]string{
 	fMatch: "match", fCov: "cov", fAdj: "adj", fPass: "pass", fQTurn: "qturn", fTitle: "title", fTitleHas: "title_has",
-	fBridge: "bridge", fHit: "hit", fPhrase: "phrase", fRank: "rank", fDoc: "doc", fDocCaps: "doc_caps",
+	fBridge: "bridge", fHit: "hit", fPhrase: "phrase", fVerb: "verb", fRank: "rank", fDoc: "doc", fDocCaps: "doc_caps",
 	fTypeYes: "type_yes", fTypeNo: "type_no", fConsensus: "consensus", fCentral: "central", fNoNew: "no_new", fNamed: "named", fSubject: "subject", fFirst: "first",
 	fKind: "kind", fAge: "age", fAgeSoft: "age_soft", fAgeStrong: "age_strong", fLength: "length", fThird: "third",
 	fNamesMissing: "names_missing", fUnknown: "unknown", fOutside: "outside", fTopicSize: "topic_size",

@@ -90,3 +90,22 @@ func TestWideSearch(t *testing.T) {
 		t.Fatalf("candidates = %+v, want the statement first", cands)
 	}
 }
+
+// A sentence with none of the topic's words ("He can't hear us.", next to
+// sentences about hurricanes, in a document titled with them) comes after
+// every sentence that has some, whatever its score.
+func TestOwnTopicFirst(t *testing.T) {
+	d := &corpus.Document{ID: "d"}
+	near := &candidate{doc: d, score: 9}
+	near.f[fAdj], near.f[fTitle] = 0.5, 0.5
+	own := &candidate{doc: d, i: 1, score: 7}
+	own.f[fCov] = 0.3
+	related := &candidate{doc: d, i: 2, score: 6}
+	related.f[fBridge] = 0.2
+	if !before(own, near) || before(near, own) || !before(related, near) {
+		t.Errorf("a sentence without the topic ranks above one with it")
+	}
+	if !before(own, related) || !before(near, &candidate{doc: d, i: 3, score: 8}) {
+		t.Errorf("between sentences alike in topic, the score does not decide")
+	}
+}

@@ -198,14 +198,17 @@ func expandShorthand(text string) string {
 }
 
 // speaksNext reports whether the words after a name make it the one who
-// speaks: a speech verb in the same clause, with no other subject between
-// ("What did Kirby say", not "the meeting with Zelenskyy; did you talk").
+// speaks: a speech verb in the same clause, at most three words on, with
+// no other subject between ("What did Kirby say", "What has Trump been
+// saying"; not "the meeting with Zelenskyy; did you talk", nor "Is Biden
+// calling for regime change after saying …").
 func speaksNext(after string) bool {
 	loc := reSpeech.FindStringIndex(after)
 	if loc == nil {
 		return false
 	}
-	return !reOtherSubject.MatchString(after[:loc[0]])
+	between := after[:loc[0]]
+	return len(strings.Fields(between)) <= 3 && !reOtherSubject.MatchString(between)
 }
 
 // reWhatCall and reCallNext read "What did Biden call Putin?": naming is

@@ -171,3 +171,53 @@ func TestWidenedRestoresFuturePeriod(t *testing.T) {
 		t.Errorf("widened topic %q: a period the corpus covers stays out of the topic", w.topic)
 	}
 }
+
+// A name right after the word that opens a question is a person, not the
+// end of a longer name ("Does Biden", "Did Trump"); a speech verb far
+// after it does not make them the speaker.
+func TestSubjectAfterOpening(t *testing.T) {
+	tests := []struct {
+		q                  string
+		subjects, speakers []string
+	}{
+		{"Does Biden support an assault weapons ban?", []string{"Joe Biden"}, nil},
+		{"Did Trump declare a national energy emergency?", []string{"Donald Trump"}, nil},
+		{"Did Biden say anything about Haiti?", nil, []string{"biden"}},
+		{"Is Biden calling for regime change after saying Putin cannot remain in power?", []string{"Joe Biden"}, nil},
+		{"What has Trump been saying about tariffs?", nil, []string{"trump"}},
+	}
+	for _, tt := range tests {
+		q, err := ParseQuestion(tt.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qu := briefings.eng.understand(q)
+		if !slices.Equal(qu.subjects, tt.subjects) || !slices.Equal(qu.speakers, tt.speakers) {
+			t.Errorf("understand(%q): subjects %q, speakers %q; want %q, %q", tt.q, qu.subjects, qu.speakers, tt.subjects, tt.speakers)
+		}
+	}
+}
+
+// predicate finds what a question asks was done, not its nouns, frame or
+// stance.
+func TestPredicate(t *testing.T) {
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"When did Biden sign the bipartisan infrastructure bill?", []string{"sign"}},
+		{"Did Trump pardon the January 6 defendants?", []string{"pardon"}},
+		{"How did the Supreme Court rule on birthright citizenship?", []string{"rule"}},
+		{"How many drugs were picked for the first round of Medicare price negotiation?", []string{"pick"}},
+		{"Who won the 2018 World Cup?", []string{"won"}},
+		{"Does Biden support an assault weapons ban?", nil},
+		{"What did Vance say about a US-India trade deal?", nil},
+		{"Who is Trump's pick for attorney general?", nil},
+		{"What's the latest on the debt ceiling?", nil},
+	}
+	for _, tt := range tests {
+		if got := briefings.eng.predicate(tt.q); !slices.Equal(got, tt.want) {
+			t.Errorf("predicate(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}

@@ -305,24 +305,37 @@ func (e *Engine) weigh(r *ranked, qu query, pl *pool, newest time.Time) {
 	for _, c := range cands {
 		c.confidence = r.p.confidence(&c.f)
 	}
-	sort.SliceStable(cands, func(i, j int) bool {
-		a, b := cands[i], cands[j]
-		if a.score != b.score {
-			return a.score > b.score
-		}
-		if a.doc.ID != b.doc.ID {
-			return a.doc.ID < b.doc.ID
-		}
-		if a.passage != b.passage {
-			return a.passage < b.passage
-		}
-		return a.i < b.i
-	})
+	sort.SliceStable(cands, func(i, j int) bool { return before(cands[i], cands[j]) })
 	if qu.recent == recencyStrong {
 		newestFirst(cands, r.p.bands.Answer, qs)
 	}
 	r.cands = cands
 }
+
+// before reports whether a ranks above b: a sentence that holds some of
+// the topic above one that does not (see ownTopic), then by score, then
+// in the order of the documents.
+func before(a, b *candidate) bool {
+	if oa, ob := ownTopic(a), ownTopic(b); oa != ob {
+		return oa
+	}
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.doc.ID != b.doc.ID {
+		return a.doc.ID < b.doc.ID
+	}
+	if a.passage != b.passage {
+		return a.passage < b.passage
+	}
+	return a.i < b.i
+}
+
+// ownTopic reports whether c's sentence itself holds a word of the topic,
+// or a relative of one. A sentence that only stands near the topic ("He
+// can't hear us." in a passage about hurricanes) says nothing about it,
+// and comes after every sentence that does.
+func ownTopic(c *candidate) bool { return c.f[fCov]+c.f[fBridge] > 0 }
 
 // topical reports whether c's sentence itself holds at least half the
 // weight of the question's topic, its words or their relatives.
@@ -434,6 +447,7 @@ type questionTerms struct {
 	kind       answerKind
 	counted    map[string]bool // stems of what a number question counts ("jobs" of "how many jobs")
 	pairs      [][2]string     // consecutive content terms of the question
+	verbs      []string        // stems of the question's own verbs, the thing done ("sign" of "When did Biden sign …?")
 	uniq       []string        // distinct content terms, sorted: sums over them are reproducible
 	names      []name          // the names the question mentions
 	namesTotal float64         // their weight
@@ -509,6 +523,7 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 			}
 		}
 	}
+	qs.verbs = e.predicate(text)
 	for i := 1; i < len(stemOrder); i++ {
 		if stemOrder[i] != stemOrder[i-1] {
 			qs.pairs = append(qs.pairs, [2]string{stemOrder[i-1], stemOrder[i]})
@@ -590,6 +605,89 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 	flush()
 	return qs
 }
+
+// predicate returns the stems of the verbs of a question that say what
+// was done: "sign" of "When did Biden sign the infrastructure bill?",
+// "declare" of "Did Trump declare a national energy emergency?". Without
+// a parser, a verb is a word of the verb lexicon in one of the places a
+// question puts one: the first within six words after an auxiliary ("did
+// the Supreme Court rule"), the word after an opening "Who" ("Who won"),
+// or a past participle anywhere ("were picked"). A speech or stance verb
+// there ("say", "support": the answer states it in its own words) means
+// none, and a word after an article or a possessive is a noun ("the
+// ban", "Trump's pick").
+func (e *Engine) predicate(text string) []string {
+	var out []string
+	add := func(w string) {
+		for _, t := range e.idx.Analyze(w) {
+			if st := index.Stem(t.Term); !slices.Contains(out, st) {
+				out = append(out, st)
+			}
+		}
+	}
+	fields := strings.Fields(text)
+	words := make([]string, len(fields))
+	for i, f := range fields {
+		words[i] = strings.Trim(f, ",.;:?!()\"“”'’")
+	}
+	isVerb := func(i int) bool {
+		w := words[i]
+		if w == "" || !verbs[w] && !extraVerbs[w] || auxiliaries[w] {
+			return false // lower case only: a capitalised word is a name
+		}
+		prev := strings.ToLower(words[i-1])
+		return !determiners[prev] && !strings.HasSuffix(fields[i-1], "'s") && !strings.HasSuffix(fields[i-1], "’s")
+	}
+	after := -1 // the word after the last auxiliary, while its verb is sought
+	for i := range words {
+		lw := strings.ToLower(words[i])
+		switch {
+		case auxiliaries[lw]:
+			after = i + 1
+		case i == 0:
+		case after >= 0 && i-after < 6 && isVerb(i):
+			if !stances[lw] && !e.frame[lw] && !reSpeech.MatchString(lw) {
+				add(words[i])
+			}
+			after = -1
+		case i == 1 && strings.EqualFold(words[0], "who") && isVerb(i),
+			strings.HasSuffix(words[i], "ed") && !notVerbsEd[words[i]] && isVerb(i):
+			add(words[i])
+		}
+	}
+	return out
+}
+
+// verbMet is the share of the question's verbs the sentence (its stems)
+// holds, or meets through related words; 0 when the question has none.
+func (e *Engine) verbMet(qs questionTerms, sent map[string]int) float64 {
+	if len(qs.verbs) == 0 {
+		return 0
+	}
+	var n float64
+	for _, v := range qs.verbs {
+		if sent[v] > 0 {
+			n++
+		} else {
+			n += e.bridged(v, sent)
+		}
+	}
+	return n / float64(len(qs.verbs))
+}
+
+var (
+	auxiliaries = wordSet(`is are was were be been being am has have had having do does did doing done will would
+		can could should shall may might must get got gets`)
+	stances = wordSet(`support supports supported back backs backed favor favors favored want wants wanted
+		oppose opposes opposed like likes stand stands think thinks feel feels plan plans planning`)
+	determiners = wordSet(`the a an this that these those its his her their our my your any no`)
+	// extraVerbs are verbs of what governments do that the quotability
+	// lexicon (verbs) lacks.
+	extraVerbs = wordSet(`pardon pardoned rename renamed rejoin rejoined cancel cancelled canceled forgive forgave
+		forgiven sanction sanctioned invade invaded evacuate evacuated nominate nominated appoint appointed
+		sue sued tariff kill killed revoke revoked rescind rescinded sign signed signs signing enact enacted
+		veto vetoed expand expanded ban banned fire fired elect elected win won lose lost invoke invoked`)
+)
 
 // name is a run of capitalised words in a question: stems of all its
 // words, stop words included, and the weight of its content words.
@@ -794,6 +892,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		f[fBridge] = bridged / qs.total
 		f[fHit] = hitScore
 		f[fPhrase] = pairCoverage(qs, seqs[i])
+		f[fVerb] = e.verbMet(qs, terms[i])
 		f[fRank] = float64(rank)
 		f[fNamed] = named
 		if third < 0 {

@@ -196,9 +196,11 @@ func (b *speakerBook) find(text string) []mention {
 				continue
 			}
 			// A capitalised word next to another is part of another name:
-			// "White House", "Jackson Hole", "Rice University".
+			// "White House", "Jackson Hole", "Rice University"; not the
+			// word that opens a question ("Does Biden support …?").
 			if capital && (i+1 < len(words) && adjacentCapital(text, words[i], words[i+1]) ||
-				i > 0 && adjacentCapital(text, words[i-1], words[i]) && !officeWord(text[words[i-1][0]:words[i-1][1]])) {
+				i > 0 && adjacentCapital(text, words[i-1], words[i]) && !officeWord(text[words[i-1][0]:words[i-1][1]]) &&
+					!(i == 1 && questionStarts[strings.ToLower(text[words[0][0]:words[0][1]])])) {
 				continue
 			}
 			out = append(out, mention{start: lo, end: hi, names: names})

@@ -9,7 +9,7 @@ import "github.com/briefbot/briefbot/answer"
 var start = answer.Params{
 	Rank: map[string]float64{
 		"match": 0.95, "cov": 0.64, "adj": 0.47, "pass": 0.14, "qturn": 0.14, "title": 0.71,
-		"bridge": 0.3, "hit": 0.28, "phrase": 0.09, "rank": -0.0013, "doc": 0.14, "doc_caps": 0.3,
+		"bridge": 0.3, "hit": 0.28, "phrase": 0.09, "verb": 0.1, "rank": -0.0013, "doc": 0.14, "doc_caps": 0.3,
 		"no_new": -0.08, "title_has": 0.2, "consensus": 0.3, "central": 0.3,
 		// Held fixed: a briefing or a statement over a proclamation (the
 		// kind priors below, weighed once); an official's words; the
