@@ -205,6 +205,15 @@ func TestNewestFirst(t *testing.T) {
 		t.Errorf("newestFirst with one answer: %v, want %v", got, want)
 	}
 
+	// A third party quoted in a release is not the latest word.
+	clip := mk("clip", 9, 1, m+0.2)
+	clip.f[fThird] = 1
+	cs = []*candidate{mk("sure", 1, 1, m+0.1), clip}
+	newestFirst(cs, m, questionTerms{})
+	if got, want := names(cs), []string{"sure", "clip"}; !slices.Equal(got, want) {
+		t.Errorf("newestFirst with a third party's words: %v, want %v", got, want)
+	}
+
 	// Asked who, the answers name someone.
 	said := func(name string, d int, text string) *candidate {
 		c := mk(name, d, 1, m+0.1)

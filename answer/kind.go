@@ -91,6 +91,8 @@ func answerType(qs questionTerms, sentence string) (yes, no float64) {
 		// "Who is the Secretary of State?": a person's name answers; a
 		// capitalised word alone (an office, a bill) only in part.
 		switch {
+		case lesserOffice(sentence, qs):
+			return 0, 1
 		case hasPersonName(sentence, qs):
 			return 1, 0
 		case hasNewName(sentence, qs):
@@ -200,6 +202,34 @@ func hasPersonName(sentence string, qs questionTerms) bool {
 		}
 	}
 	return false
+}
+
+// reLesser finds an office held under another: "Assistant Secretary",
+// "Deputy Director", "Under Secretary".
+var reLesser = regexp.MustCompile(`(?i)\b(assistant|deputy|under|associate|principal|acting)[ -](secretary|director|administrator|attorney general|chief|chair|adviser|advisor|press secretary)\b`)
+
+// lesserOffice reports whether the question asks for an office ("Who is
+// the Homeland Security secretary?") and the sentence names only a lesser
+// one of that title ("to be an Assistant Secretary of Homeland
+// Security"): a name there answers another question.
+func lesserOffice(sentence string, qs questionTerms) bool {
+	ms := reLesser.FindAllStringSubmatchIndex(sentence, -1)
+	if ms == nil {
+		return false
+	}
+	lower := strings.ToLower(sentence)
+	for _, m := range ms {
+		qual, office := lower[m[2]:m[3]], lower[m[4]:m[5]]
+		if qs.all[qual] || !qs.all[strings.Fields(office)[0]] {
+			return false // the question asks for the deputy, or for another office
+		}
+		// The office named again unqualified: "Secretary Noem and
+		// Assistant Secretary Roe".
+		if strings.Count(lower, office) > len(ms) {
+			return false
+		}
+	}
+	return true
 }
 
 // institution are the capitalised words of offices, bodies, documents,

@@ -57,6 +57,10 @@ func TestPersonName(t *testing.T) {
 		"The secretary will travel next week.":                                     {0, 1},
 		"I want to thank the White House AI and crypto czar, David Sacks.":         {1, 0},
 		"Today, President Biden announced his intent to nominate Leon E. Panetta.": {1, 0},
+		// Another office of the same title answers another question.
+		"Richard Roe, of Oklahoma, to be an Assistant Secretary of State.":                    {0, 1},
+		"Deputy Secretary of State Jane Roe met the minister.":                                {0, 1},
+		"Secretary of State Marco Rubio and Assistant Secretary of State Jane Roe met today.": {1, 0},
 	} {
 		yes, no := answerType(qs, s)
 		if yes != want[0] || no != want[1] {

@@ -346,7 +346,8 @@ func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
 // with at least half the topic's weight in the sentence itself): a question that
 // asks for the latest ("What's the latest on …", "Who is the press
 // secretary?") wants the newest statement that answers, not the one that
-// matches the most words; asked who, one that names someone. The others
+// matches the most words; asked who, one that names someone; and the
+// administration's, not a third party's quoted in a release. The others
 // keep their order after them; among answers of one day the score
 // decides.
 func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
@@ -356,7 +357,7 @@ func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
 	}
 	var good, rest []*candidate
 	for _, c := range cands {
-		if c.confidence >= floor && topical(c) && (qs.kind != kindPerson || hasPersonName(c.text(), qs)) {
+		if c.confidence >= floor && topical(c) && c.f[fThird] == 0 && (qs.kind != kindPerson || hasPersonName(c.text(), qs)) {
 			good = append(good, c)
 		} else {
 			rest = append(rest, c)
