@@ -225,10 +225,11 @@ func TestNewestFirst(t *testing.T) {
 		said("unnamed", 9, "The press secretary will brief at noon."),
 		said("older", 3, "Press Secretary Jen Psaki briefed reporters."),
 		said("newer", 5, "Press Secretary Karoline Leavitt briefed reporters."),
+		said("deputy", 7, "Deputy Press Secretary Harrison Fields briefed reporters."),
 	}
 	who := questionTerms{kind: kindPerson, all: map[string]bool{"who": true, "is": true, "the": true, "press": true, "secretary": true}}
 	newestFirst(cs, m, who)
-	if got, want := names(cs), []string{"newer", "older", "unnamed"}; !slices.Equal(got, want) {
+	if got, want := names(cs), []string{"newer", "older", "unnamed", "deputy"}; !slices.Equal(got, want) {
 		t.Errorf("newestFirst asked who: %v, want %v", got, want)
 	}
 }

@@ -204,6 +204,13 @@ func hasPersonName(sentence string, qs questionTerms) bool {
 	return false
 }
 
+// namesHolder reports whether the sentence names a person who may hold
+// the office asked about: a name, and not only a lesser office of its
+// title.
+func namesHolder(sentence string, qs questionTerms) bool {
+	return hasPersonName(sentence, qs) && !lesserOffice(sentence, qs)
+}
+
 // reLesser finds an office held under another: "Assistant Secretary",
 // "Deputy Director", "Under Secretary".
 var reLesser = regexp.MustCompile(`(?i)\b(assistant|deputy|under|associate|principal|acting)[ -](secretary|director|administrator|attorney general|chief|chair|adviser|advisor|press secretary)\b`)

@@ -357,7 +357,7 @@ func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
 	}
 	var good, rest []*candidate
 	for _, c := range cands {
-		if c.confidence >= floor && topical(c) && c.f[fThird] == 0 && (qs.kind != kindPerson || hasPersonName(c.text(), qs)) {
+		if c.confidence >= floor && topical(c) && c.f[fThird] == 0 && (qs.kind != kindPerson || namesHolder(c.text(), qs)) {
 			good = append(good, c)
 		} else {
 			rest = append(rest, c)
