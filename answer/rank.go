@@ -685,9 +685,8 @@ var (
 	// extraVerbs are verbs of what governments do that the quotability
 	// lexicon (verbs) lacks.
 	extraVerbs = wordSet(`pardon pardoned rename renamed rejoin rejoined cancel cancelled canceled forgive forgave
-		forgiven sanction sanctioned invade invaded evacuate evacuated nominate nominated appoint appointed
-		sue sued tariff kill killed revoke revoked rescind rescinded sign signed signs signing enact enacted
-		veto vetoed expand expanded ban banned fire fired elect elected win won lose lost invoke invoked`)
+		forgiven sanction sanctioned invade invaded evacuate evacuated nominate nominated sue sued revoke revoked
+		rescind rescinded enact enacted banned fire fired elect elected invoke invoked`)
 )
 
 // name is a run of capitalised words in a question: stems of all its
