@@ -220,11 +220,11 @@ var reLesser = regexp.MustCompile(`(?i)\b(assistant|deputy|under|associate|princ
 // one of that title ("to be an Assistant Secretary of Homeland
 // Security"): a name there answers another question.
 func lesserOffice(sentence string, qs questionTerms) bool {
-	ms := reLesser.FindAllStringSubmatchIndex(sentence, -1)
+	lower := strings.ToLower(sentence) // matched itself: lowering may change a text's length
+	ms := reLesser.FindAllStringSubmatchIndex(lower, -1)
 	if ms == nil {
 		return false
 	}
-	lower := strings.ToLower(sentence)
 	for _, m := range ms {
 		qual, office := lower[m[2]:m[3]], lower[m[4]:m[5]]
 		if qs.all[qual] || !qs.all[strings.Fields(office)[0]] {

@@ -185,6 +185,8 @@ func TestSubjectAfterOpening(t *testing.T) {
 		{"Did Biden say anything about Haiti?", nil, []string{"biden"}},
 		{"Is Biden calling for regime change after saying Putin cannot remain in power?", []string{"Joe Biden"}, nil},
 		{"What has Trump been saying about tariffs?", nil, []string{"trump"}},
+		// Letters whose lower case is longer do not move the office.
+		{strings.Repeat("İ", 40) + " what did the press secretary say about tariffs?", nil, []string{"Jen Psaki", "Karine Jean-Pierre", "Karoline Leavitt"}},
 	}
 	for _, tt := range tests {
 		q, err := ParseQuestion(tt.q)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
@@ -129,9 +130,17 @@ type officeRE struct {
 	re     *regexp.Regexp
 }
 
-// normOffice spells an office one way: "adviser" and "advisor" alike.
+// normOffice spells an office one way: "adviser" and "advisor" alike. It
+// keeps the text's length, so that what is found in it is found at the
+// same place in the question ("İ", whose lower case is longer, stays).
 func normOffice(s string) string {
-	return strings.ReplaceAll(strings.ToLower(s), "adviser", "advisor")
+	lower := strings.Map(func(r rune) rune {
+		if l := unicode.ToLower(r); utf8.RuneLen(l) == utf8.RuneLen(r) {
+			return l
+		}
+		return r
+	}, s)
+	return strings.ReplaceAll(lower, "adviser", "advisor")
 }
 
 // mention is a person or office named in a question.
