@@ -221,22 +221,24 @@ var reLesser = regexp.MustCompile(`(?i)\b(assistant|deputy|under|associate|princ
 // Security"): a name there answers another question.
 func lesserOffice(sentence string, qs questionTerms) bool {
 	lower := strings.ToLower(sentence) // matched itself: lowering may change a text's length
-	ms := reLesser.FindAllStringSubmatchIndex(lower, -1)
-	if ms == nil {
-		return false
-	}
-	for _, m := range ms {
+	lesser := make(map[string]int)     // office -> times named under another
+	for _, m := range reLesser.FindAllStringSubmatchIndex(lower, -1) {
 		qual, office := lower[m[2]:m[3]], lower[m[4]:m[5]]
-		if qs.all[qual] || !qs.all[strings.Fields(office)[0]] {
-			return false // the question asks for the deputy, or for another office
+		if qs.all[qual] {
+			return false // the question asks for the deputy
 		}
+		if qs.all[strings.Fields(office)[0]] {
+			lesser[office]++
+		}
+	}
+	for office, n := range lesser {
 		// The office named again unqualified: "Secretary Noem and
 		// Assistant Secretary Roe".
-		if strings.Count(lower, office) > len(ms) {
+		if strings.Count(lower, office) > n {
 			return false
 		}
 	}
-	return true
+	return len(lesser) > 0
 }
 
 // institution are the capitalised words of offices, bodies, documents,

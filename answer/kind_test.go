@@ -61,6 +61,7 @@ func TestPersonName(t *testing.T) {
 		"Richard Roe, of Oklahoma, to be an Assistant Secretary of State.":                    {0, 1},
 		"Deputy Secretary of State Jane Roe met the minister.":                                {0, 1},
 		"Secretary of State Marco Rubio and Assistant Secretary of State Jane Roe met today.": {1, 0},
+		"Deputy Director Jane Doe and Assistant Secretary of State Richard Roe met today.":    {0, 1},
 		// Lowering "İ" makes the text longer: the match is read where it is.
 		"İİİİ Richard Roe, of Oklahoma, to be an Assistant Secretary of State.": {0, 1},
 	} {
