@@ -276,3 +276,27 @@ func TestThirdParty(t *testing.T) {
 		}
 	}
 }
+
+// Asked how many, a sentence with a number goes before one without,
+// however well the other matches; a number in a sentence off the topic,
+// or not confident enough to answer with, does not.
+func TestNumbersFirst(t *testing.T) {
+	m := fitted.bands.Answer
+	mk := func(name string, cov, yes, conf float64) *candidate {
+		c := &candidate{content: map[string]bool{name: true}, confidence: conf}
+		c.f[fCov], c.f[fTypeYes] = cov, yes
+		return c
+	}
+	cs := []*candidate{mk("words", 1, 0, m+0.2), mk("off-topic number", 0.2, 1, m), mk("number", 0.6, 1, m),
+		mk("unsure number", 1, 1, m-0.01), mk("some number", 0.5, 0.5, m+0.1)}
+	numbersFirst(cs, m)
+	var got []string
+	for _, c := range cs {
+		for n := range c.content {
+			got = append(got, n)
+		}
+	}
+	if want := []string{"number", "some number", "words", "off-topic number", "unsure number"}; !slices.Equal(got, want) {
+		t.Errorf("numbersFirst: %v, want %v", got, want)
+	}
+}

@@ -163,7 +163,14 @@ func (e *Engine) understand(q Question) query {
 			qu.speakerSaid += strings.TrimSpace(text[m.start:m.end])
 			qu.speakerInferred = true
 		}
-		cut = append(cut, []int{m.start, m.end})
+		end := m.end
+		// "Trump's position on …": the possessive goes with the name.
+		for _, pos := range []string{"'s", "’s"} {
+			if strings.HasPrefix(text[end:], pos) {
+				end += len(pos)
+			}
+		}
+		cut = append(cut, []int{m.start, end})
 	}
 	text = cutSpans(text, cut)
 	if qu.kind == kindNumber {

@@ -34,6 +34,9 @@ func TestUnderstand(t *testing.T) {
 		{q: "What did the President say about faith in March 2025?", topic: []string{"faith"}, speakers: []string{"Donald Trump"},
 			since: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2025, 3, 31, 23, 59, 59, 999999999, time.UTC)},
 		{q: "What did the press secretary say about tariffs?", topic: []string{"tariff"}, speakers: []string{"Jen Psaki", "Karine Jean-Pierre", "Karoline Leavitt"}},
+		// The possessive goes with the name: "'s" is not the topic.
+		{q: "What's Trump's position on birthright citizenship?", topic: []string{"birthright", "citizenship"}, speakers: []string{"trump"}, recent: recencySoft},
+		{q: "What is Kirby’s view on Haiti?", topic: []string{"haiti"}, speakers: []string{"kirby"}, recent: recencySoft},
 		// Names that are the subject, not the speaker.
 		{q: "Did Biden pardon Hunter?", topic: []string{"biden", "pardon", "hunter"}, recent: recencyNone, kind: kindYesNo},
 		{q: "Is Biden running for reelection?", topic: []string{"biden", "running", "reelection"}, recent: recencySoft, kind: kindYesNo},
@@ -220,6 +223,30 @@ func TestPredicate(t *testing.T) {
 	for _, tt := range tests {
 		if got := briefings.eng.predicate(tt.q); !slices.Equal(got, tt.want) {
 			t.Errorf("predicate(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+// A year the topic holds singles out an event as a name does: the 2010
+// Stanley Cup, not the 2023 one.
+func TestYearIsAName(t *testing.T) {
+	tests := []struct {
+		q    string
+		want [][]string // the names' stems
+	}{
+		{"Who won the 2010 Stanley Cup?", [][]string{{"stanley", "cup"}, {"2010"}}},
+		{"Who won the 1992 presidential election?", [][]string{{"1992"}}},
+		{"How many jobs were added last year?", nil},
+		{"How many troops are 2,500 miles away?", nil},
+	}
+	for _, tt := range tests {
+		qs := briefings.eng.prepare(tt.q)
+		var got [][]string
+		for _, n := range qs.names {
+			got = append(got, n.stems)
+		}
+		if !slices.EqualFunc(got, tt.want, slices.Equal) {
+			t.Errorf("prepare(%q) names = %q, want %q", tt.q, got, tt.want)
 		}
 	}
 }

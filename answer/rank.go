@@ -289,7 +289,9 @@ func (e *Engine) weigh(r *ranked, qu query, pl *pool, newest time.Time) {
 	reach := best - tw[0] + tw[1] - math.Abs(r.p.rank[fConsensus]) - math.Abs(r.p.rank[fCentral])
 	var near []*candidate
 	for _, c := range cands {
-		if qu.allTypes || c.score >= reach {
+		// Asked how many, any topical sentence with a number may go first
+		// (see numbersFirst).
+		if qu.allTypes || c.score >= reach || qs.kind == kindNumber && topical(c) {
 			near = append(near, c)
 		}
 	}
@@ -306,6 +308,9 @@ func (e *Engine) weigh(r *ranked, qu query, pl *pool, newest time.Time) {
 		c.confidence = r.p.confidence(&c.f)
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return before(cands[i], cands[j]) })
+	if qs.kind == kindNumber {
+		numbersFirst(cands, r.p.bands.Answer)
+	}
 	if qu.recent == recencyStrong {
 		newestFirst(cands, r.p.bands.Answer, qs)
 	}
@@ -341,6 +346,24 @@ func ownTopic(c *candidate) bool { return c.f[fCov]+c.f[fBridge] > 0 }
 // weight of the question's topic, its words or their relatives.
 func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
 
+// numbersFirst puts first, in their order, the candidates of a "how
+// many" question that hold a number the question does not, at least half
+// its topic and are confident enough to be answered with (at least
+// floor): a sentence without a number does not answer, however well it
+// matches the words.
+func numbersFirst(cands []*candidate, floor float64) {
+	var good, rest []*candidate
+	for _, c := range cands {
+		if c.f[fTypeYes] > 0 && topical(c) && c.confidence >= floor {
+			good = append(good, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	copy(cands, good)
+	copy(cands[len(good):], rest)
+}
+
 // newestFirst puts first, newest day first, the candidates that answer on
 // their own (confident enough to be answered with, at least floor, and
 // with at least half the topic's weight in the sentence itself): a question that
@@ -349,7 +372,7 @@ func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
 // matches the most words; asked who, one that names someone; and the
 // administration's, not a third party's quoted in a release. The others
 // keep their order after them; among answers of one day the score
-// decides.
+// decides. Asked how many, only a sentence with a number answers.
 func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
 	day := func(c *candidate) int {
 		y, m, d := c.doc.Date.Date()
@@ -357,7 +380,7 @@ func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
 	}
 	var good, rest []*candidate
 	for _, c := range cands {
-		if c.confidence >= floor && topical(c) && c.f[fThird] == 0 && (qs.kind != kindPerson || namesHolder(c.text(), qs)) {
+		if c.confidence >= floor && topical(c) && c.f[fThird] == 0 && (qs.kind != kindPerson || namesHolder(c.text(), qs)) && (qs.kind != kindNumber || c.f[fTypeYes] > 0) {
 			good = append(good, c)
 		} else {
 			rest = append(rest, c)
@@ -604,7 +627,26 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 		}
 	}
 	flush()
+	// A year the topic holds ("the 2010 Stanley Cup", "the 1992
+	// election") singles out an event as a name does: a document that
+	// never mentions it is about another one.
+	for _, st := range qs.uniq {
+		if reYearWord.MatchString(st) && !named(qs.names, st) && len(qs.names) < maxNames {
+			qs.names = append(qs.names, name{stems: []string{st}, weight: qs.terms[st]})
+			qs.namesTotal += qs.terms[st]
+		}
+	}
 	return qs
+}
+
+// named reports whether st is a word of one of names.
+func named(names []name, st string) bool {
+	for _, n := range names {
+		if slices.Contains(n.stems, st) {
+			return true
+		}
+	}
+	return false
 }
 
 // predicate returns the stems of the verbs of a question that say what
