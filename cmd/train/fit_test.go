@@ -63,3 +63,39 @@ func TestChooseBands(t *testing.T) {
 		t.Errorf("answer bound %.3f, want 0.091 (9 of 10) from SQuAD's off-topic questions", b.Answer)
 	}
 }
+
+// Whether a question is about the corpus is learnt from the users' and
+// SQuAD's questions against the off-topic ones; the reporters' questions
+// join only when there are no users' questions.
+func TestOnTopicSets(t *testing.T) {
+	pt := func(set string, x float64) point {
+		f := make([]float64, nBase)
+		f[1] = x
+		return point{set: set, f: f}
+	}
+	var pts []point
+	for i := range 20 {
+		x := float64(i) / 20
+		pts = append(pts, pt("user", 1+x), pt("squad", 1.5+x), pt("offuser", x), pt("offtopic", -0.5+x))
+	}
+	base := fitConfidence(pts, 0.01).on
+	// Reporters' questions that look off-topic change nothing.
+	var withDay []point
+	withDay = append(withDay, pts...)
+	for i := range 20 {
+		withDay = append(withDay, pt("day", float64(i)/40))
+	}
+	if got := fitConfidence(withDay, 0.01).on; got.bias != base.bias || got.w[1] != base.w[1] {
+		t.Errorf("the day set moved the on-topic fit: %+v, want %+v", got, base)
+	}
+	// Without users' questions they count.
+	var noUser []point
+	for _, p := range withDay {
+		if p.set != "user" {
+			noUser = append(noUser, p)
+		}
+	}
+	if got := fitConfidence(noUser, 0.01).on; got.w[1] == base.w[1] {
+		t.Errorf("without users' questions the day set should count in the on-topic fit")
+	}
+}
