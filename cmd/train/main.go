@@ -8,7 +8,9 @@
 //
 // --questions adds question sets written the way users type them (qa/train:
 // answerable ones about documents dated before --before, and off-topic
-// ones). Half of the off-topic ones teach the confidence to decline; the
+// ones). Half of each teaches the confidence whether a question is about
+// the corpus at all (with SQuAD's questions of their own articles; the
+// reporters' questions join that fit only without --questions); the
 // held-out halves set where answering begins and the bands. The
 // answerable ones join the ranking fit only if --rank-sets names "user".
 //
@@ -85,7 +87,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.corpus, "corpus", "", "Briefing Room corpus folder (required)")
 	fs.StringVar(&c.squad, "squad", "", "folder of squad-a.corpus.jsonl and squad-a.qa.jsonl: mixed into the ranking fit, and its questions are the off-topic questions asked of the briefings (optional)")
-	fs.StringVar(&c.questions, "questions", "", "folder of question sets written like users' questions about documents dated before --before (JSON Lines, the eval's format; qa/train): half of the off-topic ones teach the confidence to decline; the held-out halves set where answering begins and the bands; answerable ones join the ranking fit only if --rank-sets names user (optional)")
+	fs.StringVar(&c.questions, "questions", "", "folder of question sets written like users' questions about documents dated before --before (JSON Lines, the eval's format; qa/train): half of each teaches the confidence whether a question is about the corpus; the held-out halves set where answering begins and the bands; answerable ones join the ranking fit only if --rank-sets names user (optional)")
 	fs.StringVar(&c.wordnet, "wordnet", "", "WordNet database folder (Debian's wordnet-base: /usr/share/wordnet) for the bridge's synonyms (optional)")
 	fs.StringVar(&c.out, "out", "answer", "folder to write params.json and bridge.tsv to")
 	fs.StringVar(&c.work, "work", "", "folder for the trainer's indexes (default: a temporary folder, removed at the end)")
