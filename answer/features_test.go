@@ -232,6 +232,17 @@ func TestNewestFirst(t *testing.T) {
 	if got, want := names(cs), []string{"newer", "older", "unnamed", "deputy"}; !slices.Equal(got, want) {
 		t.Errorf("newestFirst asked who: %v, want %v", got, want)
 	}
+	// The office's words stand together: "HHS Secretary Robert F.
+	// Kennedy Jr. … at a press conference" does not name the press
+	// secretary.
+	together := said("together", 3, "Press Secretary Karine Jean-Pierre briefed reporters.")
+	together.f[fPhrase] = 1
+	cs = []*candidate{together, said("apart", 9, "HHS Secretary Robert Kennedy held a press conference.")}
+	who.pairs = [][2]string{{"press", "secretari"}}
+	newestFirst(cs, m, who)
+	if got, want := names(cs), []string{"together", "apart"}; !slices.Equal(got, want) {
+		t.Errorf("newestFirst asked who, the office's words apart: %v, want %v", got, want)
+	}
 }
 
 // TestThirdParty: in a release that gathers reactions, a line quoting

@@ -372,7 +372,10 @@ func numbersFirst(cands []*candidate, floor float64) {
 // with at least half the topic's weight in the sentence itself): a question that
 // asks for the latest ("What's the latest on …", "Who is the press
 // secretary?") wants the newest statement that answers, not the one that
-// matches the most words; asked who, one that names someone; and the
+// matches the most words; asked who, one that names someone and holds
+// words of the office asked together ("Press Secretary Karoline
+// Leavitt", not "HHS Secretary Robert F. Kennedy Jr. … at a press
+// conference"); and the
 // administration's, not a third party's quoted in a release. The others
 // keep their order after them; among answers of one day the score
 // decides. Asked how many, only a sentence with a number answers.
@@ -383,7 +386,7 @@ func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
 	}
 	var good, rest []*candidate
 	for _, c := range cands {
-		if c.confidence >= floor && topical(c) && c.f[fThird] == 0 && (qs.kind != kindPerson || namesHolder(c.text(), qs)) && (qs.kind != kindNumber || c.f[fTypeYes] > 0) {
+		if c.confidence >= floor && topical(c) && c.f[fThird] == 0 && (qs.kind != kindPerson || namesHolder(c.text(), qs) && (len(qs.pairs) == 0 || c.f[fPhrase] > 0)) && (qs.kind != kindNumber || c.f[fTypeYes] > 0) {
 			good = append(good, c)
 		} else {
 			rest = append(rest, c)
