@@ -447,15 +447,19 @@ func (c confModel) p(f []float64) float64 { return c.on.p(f) * c.hit.p(f) }
 func fitConfidence(pts []point, l2 float64) confModel {
 	// Whether a question is about the corpus at all is learnt from
 	// questions as people ask them: the users' (the training half of
-	// --questions) and SQuAD's of their own articles, against the
-	// off-topic ones. The reporters' questions are asked within their
-	// day or of a corpus without their own turn, so their best sentences
-	// look unlike a user's: fitted on them too, the bound that declines
-	// 92% of the held-out off-topic questions answered 72% of the
-	// held-out users' questions and 90% of the development set's
-	// (qa/briefings-a); without them, 82% and 98%. Without users'
-	// questions the fit falls back on every set.
-	sets := func(p point) bool { return p.set == "user" || p.set == "squad" || offTopic(p.set) }
+	// --questions), those written from titles ("What did Biden say about
+	// Haiti?": short ones, as people type too) and SQuAD's of their own
+	// articles, against the off-topic ones. The reporters' questions are
+	// asked within their day or of a corpus without their own turn, so
+	// their best sentences look unlike a user's: fitted on them too, the
+	// bound that declines 92% of the held-out off-topic questions
+	// answered 72% of the held-out users' questions and 90% of the
+	// development set's (qa/briefings-a); without them, 82% and 98%.
+	// Without the title questions short ones such as "latest statement
+	// on Haiti" or "latest on Iran" were thought off-topic for most of
+	// their sentences, and newest-first had few to choose from. Without
+	// users' questions the fit falls back on every set.
+	sets := func(p point) bool { return p.set == "user" || p.set == "title" || p.set == "squad" || offTopic(p.set) }
 	haveUser := false
 	for _, p := range pts {
 		haveUser = haveUser || p.set == "user"

@@ -64,9 +64,9 @@ func TestChooseBands(t *testing.T) {
 	}
 }
 
-// Whether a question is about the corpus is learnt from the users' and
-// SQuAD's questions against the off-topic ones; the reporters' questions
-// join only when there are no users' questions.
+// Whether a question is about the corpus is learnt from the users',
+// the title questions and SQuAD's against the off-topic ones; the
+// reporters' questions join only when there are no users' questions.
 func TestOnTopicSets(t *testing.T) {
 	pt := func(set string, x float64) point {
 		f := make([]float64, nBase)
@@ -76,7 +76,7 @@ func TestOnTopicSets(t *testing.T) {
 	var pts []point
 	for i := range 20 {
 		x := float64(i) / 20
-		pts = append(pts, pt("user", 1+x), pt("squad", 1.5+x), pt("offuser", x), pt("offtopic", -0.5+x))
+		pts = append(pts, pt("user", 1+x), pt("title", 1.2+x), pt("squad", 1.5+x), pt("offuser", x), pt("offtopic", -0.5+x))
 	}
 	base := fitConfidence(pts, 0.01).on
 	// Reporters' questions that look off-topic change nothing.
