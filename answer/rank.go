@@ -19,7 +19,8 @@ import (
 // candidatePassages is how many passages one search retrieves: 50
 // rather than 25 put an accepted answer among the first three quotes for
 // 12 more of the 342 questions of qa/train and 3 more of set A's (one
-// fewer first), at about 1.5 ms more of the answer's median. When
+// fewer first), each after a fresh fit (2026-12-01, BENCHMARKS.md), at
+// about 1.5 ms more of the answer's median. When
 // fewer than minCandidates quotable sentences come of them (the closest
 // passages are lines of a list, a fact-check's claims, headlines: short,
 // so they outscore the statements), the search goes on to
