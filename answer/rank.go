@@ -356,49 +356,59 @@ func topical(c *candidate) bool { return c.f[fCov]+c.f[fBridge] >= 0.5 }
 // floor): a sentence without a number does not answer, however well it
 // matches the words.
 func numbersFirst(cands []*candidate, floor float64) {
-	var good, rest []*candidate
-	for _, c := range cands {
-		if c.f[fTypeYes] > 0 && topical(c) && c.confidence >= floor {
-			good = append(good, c)
-		} else {
-			rest = append(rest, c)
-		}
-	}
-	copy(cands, good)
-	copy(cands[len(good):], rest)
+	toFront(cands, func(c *candidate) bool { return c.f[fTypeYes] > 0 && topical(c) && c.confidence >= floor })
 }
 
 // newestFirst puts first, newest day first, the candidates that answer on
-// their own (confident enough to be answered with, at least floor, and
-// with at least half the topic's weight in the sentence itself): a question that
-// asks for the latest ("What's the latest on …", "Who is the press
-// secretary?") wants the newest statement that answers, not the one that
-// matches the most words; asked who, one that names someone and holds
-// words of the office asked together ("Press Secretary Karoline
-// Leavitt", not "HHS Secretary Robert F. Kennedy Jr. … at a press
-// conference"); and the
-// administration's, not a third party's quoted in a release. The others
-// keep their order after them; among answers of one day the score
-// decides. Asked how many, only a sentence with a number answers.
+// their own (see answersAlone): a question that asks for the latest
+// ("What's the latest on …", "Who is the press secretary?") wants the
+// newest statement that answers, not the one that matches the most
+// words. The others keep their order after them; among answers of one
+// day the score decides.
 func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
 	day := func(c *candidate) int {
 		y, m, d := c.doc.Date.Date()
 		return y*10000 + int(m)*100 + d
 	}
+	n := toFront(cands, func(c *candidate) bool { return answersAlone(c, floor, qs) })
+	good := cands[:n]
+	sort.SliceStable(good, func(i, j int) bool { return day(good[i]) > day(good[j]) })
+}
+
+// answersAlone reports whether c answers on its own: confident enough to
+// be answered with (at least floor), with at least half the topic's
+// weight in the sentence itself, and the administration's words, not a
+// third party's quoted in a release. Asked who, it names someone and
+// holds words of the office asked together ("Press Secretary Karoline
+// Leavitt", not "HHS Secretary Robert F. Kennedy Jr. … at a press
+// conference"); asked how many, it holds a number.
+func answersAlone(c *candidate, floor float64, qs questionTerms) bool {
+	if c.confidence < floor || !topical(c) || c.f[fThird] != 0 {
+		return false
+	}
+	switch qs.kind {
+	case kindPerson:
+		return namesHolder(c.text(), qs) && (len(qs.pairs) == 0 || c.f[fPhrase] > 0)
+	case kindNumber:
+		return c.f[fTypeYes] > 0
+	}
+	return true
+}
+
+// toFront moves the candidates keep accepts before the others, each
+// group in its order, and returns how many it accepted.
+func toFront(cands []*candidate, keep func(*candidate) bool) int {
 	var good, rest []*candidate
 	for _, c := range cands {
-		if c.confidence >= floor && topical(c) && c.f[fThird] == 0 && (qs.kind != kindPerson || namesHolder(c.text(), qs) && (len(qs.pairs) == 0 || c.f[fPhrase] > 0)) && (qs.kind != kindNumber || c.f[fTypeYes] > 0) {
+		if keep(c) {
 			good = append(good, c)
 		} else {
 			rest = append(rest, c)
 		}
 	}
-	if len(good) == 0 {
-		return
-	}
-	sort.SliceStable(good, func(i, j int) bool { return day(good[i]) > day(good[j]) })
 	copy(cands, good)
 	copy(cands[len(good):], rest)
+	return len(good)
 }
 
 // mergeHits joins the hits of several searches: a passage found twice
