@@ -27,6 +27,23 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// The words of a cited order's title are not what the citing sentence
+// says.
+func TestCitations(t *testing.T) {
+	text := "Covered Products shall not be subject to tariffs imposed by Executive Order 14194 of February 1, 2025 (Imposing Duties to Address the Situation at Our Southern Border), as amended, or Proclamation 10896 (Adjusting Imports of Steel)."
+	var got []string
+	for _, sp := range citations(text) {
+		got = append(got, text[sp[0]:sp[1]])
+	}
+	want := []string{"Imposing Duties to Address the Situation at Our Southern Border", "Adjusting Imports of Steel"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("citations = %q, want %q", got, want)
+	}
+	if got := citations("The President met the Governor (D-Md.) on Monday."); got != nil {
+		t.Errorf("citations of a sentence citing no order = %v", got)
+	}
+}
+
 func TestNumberNear(t *testing.T) {
 	qs := questionTerms{kind: kindNumber, all: map[string]bool{"how": true, "many": true, "jobs": true, "were": true, "added": true}}
 	qs.counted = map[string]bool{index.Stem("jobs"): true}

@@ -41,6 +41,15 @@ var housekeeping = []string{
 	"copyright", "via teleconference", "press briefing room", "as prepared for delivery",
 	"now, therefore", "do hereby proclaim", "in witness whereof", "hereunto set my hand",
 	"by virtue of the authority vested in me",
+	// Who is at the podium, not what they say: "Joining me today is our
+	// National Security Advisor, Jake Sullivan, who will provide an
+	// update on Afghanistan", "It is my honor to be back at the Munich
+	// Security Conference."
+	"joining me today", "joining us today", "i'm joined by", "i am joined by", "we're joined by",
+	"we are joined by", "without further ado", "special guest", "next up, we have", "to the podium",
+	"honor to be back", "honor to be here", "honor to be with", "pleasure to be here",
+	"pleasure to be back", "pleasure to be with", "great to be here", "great to be back",
+	"good to be back", "good to be here",
 }
 
 // reSegue matches short sentences that move a conversation to a subject

@@ -21,6 +21,7 @@ func TestQuotable(t *testing.T) {
 		"We want to move on to the next phase of the recovery once the water is safe to drink.",
 		"We turn to Congress to act on the bill this week and make sure every family is covered.",
 		"Albanese: I am delighted to welcome my friends to Tokyo.",
+		"We welcome the Senate’s confirmation of Jack Lew to be the ambassador to Israel.",
 		"Nikola Tesla (Serbian Cyrillic: Никола Тесла; 10 July 1856 – 7 January 1943) was a Serbian American inventor.",
 	}
 	no := []string{
@@ -52,6 +53,11 @@ func TestQuotable(t *testing.T) {
 		"And if I could switch to Haiti, if you don’t mind.", // a segue
 		"If I could quickly turn to Haiti and some of the things we’re doing to help American citizens that are there.",
 		"Switching gears to the border for a second.",
+		"So, joining me today is our National Security Advisor, Jake Sullivan, who will provide an update on Afghanistan.", // who is at the podium
+		"Well, it is my honor to be back at the Munich Security Conference.",
+		"So, without further ado, it is my pleasure to introduce and welcome Dr. Fauci for his last run at the podium.",
+		"Today, we have a very special guest, Homeland Security Secretary Mayorkas.",
+		"Well, today I’m joined by, of course, Jeff Zients, our COVID Coordinator, and Dr. Fauci.",
 	}
 	for _, s := range yes {
 		if !quotable(s) {

@@ -317,6 +317,10 @@ func (e *Engine) weigh(r *ranked, qu query, pl *pool, newest time.Time) {
 	}
 	if qu.recent == recencyStrong {
 		newestFirst(cands, r.p.bands.Answer, qs)
+		// "What's the latest on Iran?": the newest document about Iran
+		// answers, however little its sentences are like the questions
+		// the confidence learnt from.
+		r.vouched = len(cands) > 0 && aboutByTitle(cands[0]) && answersAlone(cands[0], 0, qs)
 	}
 	r.cands = cands
 }
@@ -383,7 +387,7 @@ func newestFirst(cands []*candidate, floor float64, qs questionTerms) {
 // Leavitt", not "HHS Secretary Robert F. Kennedy Jr. … at a press
 // conference"); asked how many, it holds a number.
 func answersAlone(c *candidate, floor float64, qs questionTerms) bool {
-	if c.confidence < floor || !topical(c) || c.f[fThird] != 0 {
+	if c.confidence < floor && !aboutByTitle(c) || !topical(c) || c.f[fThird] != 0 {
 		return false
 	}
 	switch qs.kind {
@@ -393,6 +397,13 @@ func answersAlone(c *candidate, floor float64, qs questionTerms) bool {
 		return c.f[fTypeYes] > 0
 	}
 	return true
+}
+
+// aboutByTitle reports whether c's document is about the whole topic by
+// its title ("Peace Through Strength: … Iranian Threat" for "the latest
+// on Iran") and c's sentence holds all of it too.
+func aboutByTitle(c *candidate) bool {
+	return c.f[fTitleHas] >= 0.999 && c.f[fCov]+c.f[fBridge] >= 0.999
 }
 
 // toFront moves the candidates keep accepts before the others, each
@@ -852,6 +863,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		return nil
 	}
 	toks := e.idx.Analyze(text)
+	cites := citations(text)
 	terms := make([]map[string]int, len(sents))
 	seqs := make([][]string, len(sents))
 	lens := make([]int, len(sents))
@@ -864,6 +876,12 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		stems = make([]string, 0, len(toks))
 	}
 	for _, t := range toks {
+		for len(cites) > 0 && t.Start >= cites[0][1] {
+			cites = cites[1:]
+		}
+		if len(cites) > 0 && t.Start >= cites[0][0] {
+			continue // another document's title, cited
+		}
 		at := t.Start + ps.Start
 		for k < len(sents)-1 && at >= sents[k].End {
 			k++
@@ -972,6 +990,27 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 			f[fNoNew] = 1
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// reCitation finds the title of another order cited in the text of an
+// order or proclamation: "Executive Order 14257 of April 2, 2025
+// (Regulating Imports With a Reciprocal Tariff …)". Submatch 1 is the
+// title.
+var reCitation = regexp.MustCompile(`\b(?:Executive Order|Proclamation|Memorandum|Directive|Order)\s+(?:No\.\s*)?\d[\d-]*(?:\s+of\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?,?\s*\(([^()]*)\)`)
+
+// citations returns the byte spans of the titles text cites (see
+// reCitation), in order. Their words say what the cited document is
+// about, not what the sentence says: "the situation at our southern
+// border" in the title of an order a tariff proclamation amends.
+func citations(text string) [][2]int {
+	if !strings.Contains(text, "Order ") && !strings.Contains(text, "Proclamation ") && !strings.Contains(text, "Memorandum ") && !strings.Contains(text, "Directive ") {
+		return nil
+	}
+	var out [][2]int
+	for _, m := range reCitation.FindAllStringSubmatchIndex(text, -1) {
+		out = append(out, [2]int{m[2], m[3]})
 	}
 	return out
 }
