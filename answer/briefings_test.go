@@ -24,7 +24,7 @@ var briefingQuestions = []struct {
 	{"president-faith", "What did the President say about faith?", nil},
 	{"trump-faith", "What did Trump say about prayer?", speakerIs("Donald Trump")},
 	{"vp-2025", "What did the Vice President say at the Starlight Ball?", nil},
-	{"haiti-latest", "latest statement on Haiti", nil},
+	{"haiti-latest", "latest statement on Haiti", firstDated("2024-06-25")}, // the newest document about Haiti by its title
 	{"press-secretary", "Who is the press secretary?", nil},
 	{"filibuster", "What is the White House position on the debt limit?", nil},
 	{"leavitt", "What has Leavitt said about tariffs?", nil},
@@ -59,6 +59,18 @@ func within(year int, month time.Month) func(Answer) string {
 			if q.Date.Year() != year || month != 0 && q.Date.Month() != month {
 				return fmt.Sprintf("a quote of %s, outside the period", q.Date.Format("2006-01-02"))
 			}
+		}
+		return ""
+	}
+}
+
+func firstDated(day string) func(Answer) string {
+	return func(a Answer) string {
+		if len(a.Quotes) == 0 {
+			return "no quotes"
+		}
+		if got := a.Quotes[0].Date.Format("2006-01-02"); got != day {
+			return fmt.Sprintf("the first quote is of %s, want %s", got, day)
 		}
 		return ""
 	}

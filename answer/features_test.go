@@ -205,6 +205,17 @@ func TestNewestFirst(t *testing.T) {
 		t.Errorf("newestFirst with one answer: %v, want %v", got, want)
 	}
 
+	// A document about the whole topic by its title is the latest word on
+	// it when it is the newest, however unsure the confidence ("What's
+	// the latest on Iran?").
+	titled := mk("titled unsure", 7, 1, m-0.05)
+	titled.f[fTitleHas] = 1
+	cs = []*candidate{mk("sure", 1, 1, m+0.1), mk("untitled unsure", 9, 1, m-0.01), titled}
+	newestFirst(cs, m, questionTerms{})
+	if got, want := names(cs), []string{"titled unsure", "sure", "untitled unsure"}; !slices.Equal(got, want) {
+		t.Errorf("newestFirst with a document about the topic by its title: %v, want %v", got, want)
+	}
+
 	// A third party quoted in a release is not the latest word.
 	clip := mk("clip", 9, 1, m+0.2)
 	clip.f[fThird] = 1
