@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -275,6 +276,43 @@ func TestIndexCorpusChanges(t *testing.T) {
 	}
 	if !strings.Contains(out, "indexed 2 documents (1 added, 1 updated, 1 removed, 0 unchanged)") {
 		t.Errorf("bot index after changes printed %q", out)
+	}
+}
+
+// TestSampleKeepsFolderIndex: a command given no corpus on an index built
+// from a corpus folder says so and leaves the index as it was, rather than
+// replacing its documents with the bundled sample's; --rebuild replaces
+// them when asked to.
+func TestSampleKeepsFolderIndex(t *testing.T) {
+	c := newCLI(t)
+	src := t.TempDir()
+	for i, text := range []string{
+		"Troops\n\nThe United States will not send troops to Ukraine, the official said.\n",
+		"Gas prices\n\nGas prices rose again this week, the department said.\n",
+	} {
+		if err := os.WriteFile(filepath.Join(src, fmt.Sprintf("%d.txt", i)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := c.run("", "index", "--corpus", src); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"ask", "Will the US send troops?"}, {"index"}} {
+		_, _, err := c.run("", args...)
+		if err == nil || !strings.Contains(err.Error(), "holds the 2 documents of "+src) || !strings.Contains(err.Error(), "--corpus "+src) {
+			t.Errorf("bot %s without a corpus on an index of %s: %v, want an error naming the corpus", args[0], src, err)
+		}
+	}
+	out, _, err := c.run("", "ask", "--corpus", src, "Will the US send troops?")
+	if err != nil || !strings.Contains(out, "will not send troops") {
+		t.Errorf("bot ask --corpus %s afterwards = %v, %q; want the folder's answer", src, err, out)
+	}
+	out, _, err = c.run("", "index", "--rebuild")
+	if err != nil || !strings.Contains(out, "indexed 5 documents") {
+		t.Errorf("bot index --rebuild without a corpus = %v, %q; want the sample indexed", err, out)
+	}
+	if _, _, err := c.run("", "ask", "Will the US send troops to Ukraine?"); err != nil {
+		t.Errorf("bot ask on the sample's index after --rebuild = %v", err)
 	}
 }
 

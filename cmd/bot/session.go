@@ -39,7 +39,7 @@ func indexError(dir string, err error) error {
 	case errors.Is(err, index.ErrLocked):
 		return fmt.Errorf("%w\nThe index %s is open in another bot process (bot serve or bot chat?). "+
 			"Stop it, or point DATA_DIR (or --index) at another directory", err, dir)
-	case errors.Is(err, index.ErrFormat), errors.As(err, new(errNoDocuments)),
+	case errors.Is(err, index.ErrFormat), errors.As(err, new(errNoDocuments)), errors.As(err, new(errOtherCorpus)),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	case errors.Is(err, index.ErrReadOnly):

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"maps"
 	"slices"
@@ -57,6 +58,11 @@ var errCollision = errors.New("document ID held by another file")
 // brings it up to date.
 func (s *syncer) open(ctx context.Context, dir string) (*index.Index, syncResult, error) {
 	if s.root == "" {
+		// An index of a corpus folder is not replaced by the sample just
+		// because no corpus was named this time.
+		if err := notOfFolder(dir); err != nil {
+			return nil, syncResult{}, err
+		}
 		// The bundled sample is five documents in the binary: read it.
 		src, err := listCorpus("")
 		if err != nil {
@@ -93,6 +99,38 @@ func (s *syncer) open(ctx context.Context, dir string) (*index.Index, syncResult
 	// No index, or one of another version: build one (in a temporary
 	// directory, swapped in when complete).
 	return s.build(ctx, dir, snap)
+}
+
+// errOtherCorpus is the error of a command given no corpus (so the
+// bundled sample) on an index built from a corpus folder.
+type errOtherCorpus struct {
+	dir, root string
+	docs      int
+}
+
+func (e errOtherCorpus) Error() string {
+	return fmt.Sprintf("the index %s holds the %d documents of %s, and no corpus was given (CORPUS_DIR or --corpus), so the bundled sample would replace them: "+
+		"pass --corpus %s (or set CORPUS_DIR) to use them, point --index (or DATA_DIR) at another folder for the sample, or run `bot index --rebuild` to index the sample there instead",
+		e.dir, e.docs, e.root, e.root)
+}
+
+// notOfFolder returns an errOtherCorpus when the index in dir was built
+// from a corpus folder; nil when there is none, or it holds the sample.
+func notOfFolder(dir string) error {
+	if !index.Exists(dir) {
+		return nil
+	}
+	idx, err := index.Open(dir)
+	if err != nil {
+		return nil // opened again below, which reports why it cannot be
+	}
+	defer idx.Close()
+	root, _, err := idx.Sources()
+	if err != nil || root == "" {
+		return nil
+	}
+	docs, _, _ := idx.Count()
+	return errOtherCorpus{dir: dir, root: root, docs: docs}
 }
 
 // build builds the index in dir afresh from every file of snap's corpus.
