@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // period is a span of days a question asks about.
@@ -298,6 +300,61 @@ func findPeriod(text string, now time.Time) (period, string) {
 		return p, text
 	}
 	return p, text
+}
+
+// calendar reports whether p is one calendar year or one calendar month,
+// and the words a sentence names it by: "2021", or "2021" and "March".
+func (p period) calendar() (year string, month time.Month, ok bool) {
+	lo, hi := p.since, p.until
+	if lo.IsZero() || hi.IsZero() || lo.Day() != 1 || lo.Year() != hi.Year() || hi.AddDate(0, 0, 1).Day() != 1 {
+		return "", 0, false
+	}
+	switch {
+	case lo.Month() == 1 && hi.Month() == 12:
+		return strconv.Itoa(lo.Year()), 0, true
+	case lo.Month() == hi.Month():
+		return strconv.Itoa(lo.Year()), lo.Month(), true
+	}
+	return "", 0, false
+}
+
+// names reports whether text names the calendar year or month p is: a
+// later document may say what happened then ("In 2021, the economy
+// created 6.7 million jobs", in a 2022 release).
+func (p period) names(text string) bool {
+	year, month, ok := p.calendar()
+	if !ok || !containsWord(text, year) {
+		return false
+	}
+	if month == 0 {
+		return true
+	}
+	low := strings.ToLower(text)
+	name := strings.ToLower(month.String())
+	return containsWord(low, name) || containsWord(low, name[:3])
+}
+
+// containsWord reports whether w occurs in text with no letter or digit
+// on either side.
+func containsWord(text, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(w)
+		before, _ := utf8.DecodeLastRuneInString(text[:j])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 // describe says a period in words for a reply: "in 2023", "between 1 Mar

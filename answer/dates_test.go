@@ -1,8 +1,14 @@
 package answer
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/briefbot/briefbot/corpus"
+	"github.com/briefbot/briefbot/index"
 )
 
 // clock is the fixed "now" of the date tests: Wednesday 2026-11-25.
@@ -75,4 +81,85 @@ func TestPeriodDescribe(t *testing.T) {
 	if got := p.describe(); got != "between 16 Nov 2026 and 22 Nov 2026" {
 		t.Errorf("describe(last week) = %q", got)
 	}
+}
+
+func TestPeriodNames(t *testing.T) {
+	year, _ := findPeriod("in 2021", clock)
+	month, _ := findPeriod("in March 2022", clock)
+	day, _ := findPeriod("on March 3, 2022", clock)
+	tests := []struct {
+		p    period
+		text string
+		want bool
+	}{
+		{year, "In 2021, the economy created 6.7 million jobs.", true},
+		{year, "The economy created 6.7 million jobs last year.", false},
+		{year, "Since 20210, nothing.", false},
+		{year, "The 2021-2022 season.", true},
+		{month, "In March 2022, the President announced the release.", true},
+		{month, "On Mar. 31, 2022, the President announced the release.", true},
+		{month, "In 2022, the President announced the release.", false},
+		{month, "In March 2021, the President announced it.", false},
+		{day, "On March 3, 2022, he spoke.", false}, // a day is not a calendar year or month
+	}
+	for _, tt := range tests {
+		if got := tt.p.names(tt.text); got != tt.want {
+			t.Errorf("%s names(%q) = %v, want %v", tt.p.describe(), tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestLaterNaming: a question about what happened in a year is answered
+// from the following year's documents too, by sentences that name it; a
+// sentence of such a document that does not, and documents later than a
+// year after, are not quoted. What a speaker said in a year was said then.
+func TestLaterNaming(t *testing.T) {
+	lines := []string{
+		`{"id":"d2021","title":"Remarks on the Economy","date":"2021-06-04","text":"The economy is recovering and jobs are coming back to every state in the country. We have more work to do on jobs."}`,
+		`{"id":"d2022","title":"Statement on the Jobs Report","date":"2022-01-07","text":"In 2021, the economy created 6.7 million jobs, the most jobs in any year on record. The economy created 199,000 jobs in December alone."}`,
+		`{"id":"d2024","title":"Statement on Jobs","date":"2024-03-08","text":"In 2021, the economy created 6.7 million new jobs across the country."}`,
+	}
+	path := filepath.Join(t.TempDir(), "jobs.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs, probs, err := corpus.Load(path)
+	if err != nil || len(probs) > 0 {
+		t.Fatalf("load: %v %v", err, probs)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := index.Build(t.Context(), dir, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	eng := New(idx)
+	eng.Now = func() time.Time { return time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) }
+
+	q, err := ParseQuestion("How many jobs did the economy create in 2021?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := eng.Ask(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Outside || len(a.Quotes) == 0 {
+		t.Fatalf("Ask(%q): outside %v, %d quotes (note %q)", q.Text, a.Outside, len(a.Quotes), a.Note)
+	}
+	if got := a.Quotes[0]; got.DocID != "d2022" || !strings.HasPrefix(got.Text, "In 2021, the economy created 6.7 million jobs") {
+		t.Errorf("first quote %s %q, want the 2022 statement on 2021", got.DocID, got.Text)
+	}
+	for _, qt := range a.Quotes {
+		switch {
+		case qt.DocID == "d2024":
+			t.Errorf("a quote of 2024, more than a year after the period: %q", qt.Text)
+		case qt.DocID == "d2022" && !strings.Contains(qt.Text, "2021"):
+			t.Errorf("a quote of 2022 that does not name 2021: %q", qt.Text)
+		}
+	}
+
 }

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -103,6 +104,30 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 			lists = append(lists, more)
 		}
 	}
+	// A period read from the question is when something happened, and a
+	// later document may say what happened then: "In 2021, the economy
+	// created 6.7 million jobs" is in a 2022 release. The year after the
+	// period is searched too, for passages that name it; of those, only
+	// sentences that name it are candidates (see laterNaming). What a
+	// speaker said in a period was said then.
+	later := qu.periodInferred && len(qu.speakers) == 0
+	var laterHits []index.Hit
+	if year, _, ok := qu.period.calendar(); later && ok {
+		after := base
+		after.Since = qu.period.until.Add(time.Nanosecond)
+		after.Until = qu.period.until.AddDate(1, 0, 0)
+		for _, t := range e.idx.Analyze(year) {
+			after.Must = append(after.Must, t.Term)
+		}
+		more, err := e.idx.Search(ctx, after)
+		if err != nil {
+			return r, err
+		}
+		laterHits = more
+		lists[0] = byScore(hits, laterHits)
+	} else {
+		later = false
+	}
 	docs := make(map[string]*corpus.Document)
 	r.doc = func(id string) (*corpus.Document, error) {
 		if d, ok := docs[id]; ok {
@@ -129,12 +154,29 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		if lists[0], err = e.idx.Search(ctx, wide); err != nil {
 			return r, err
 		}
+		lists[0] = byScore(lists[0], laterHits)
 		if err := e.gather(qu, &r, mergeHits(lists), &pl); err != nil {
 			return r, err
 		}
 	}
+	if later {
+		pl.cands = slices.DeleteFunc(pl.cands, func(c *candidate) bool {
+			return c.doc.Date.After(qu.period.until) && !qu.period.names(c.text())
+		})
+	}
 	e.weigh(&r, qu, &pl, newest)
 	return r, nil
+}
+
+// byScore is one ranking of two searches of the same terms, whose scores
+// are on one scale.
+func byScore(a, b []index.Hit) []index.Hit {
+	if len(b) == 0 {
+		return a
+	}
+	out := append(slices.Clip(a), b...)
+	slices.SortStableFunc(out, func(x, y index.Hit) int { return cmp.Compare(y.Score, x.Score) })
+	return out
 }
 
 // pool is the candidates gathered from a question's searches, with what

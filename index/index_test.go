@@ -166,6 +166,8 @@ func TestSearchFilters(t *testing.T) {
 		{"speaker Q", index.Query{Speakers: []string{"q"}}, "troops", []string{"psaki-2021#1"}},
 		{"any of two speakers", index.Query{Speakers: []string{"psaki", "jean-pierre"}}, "inflation tariffs", []string{"kjp-2023#1", "psaki-2021#0"}},
 		{"filters exclude everything", index.Query{Source: "example.com", Speakers: []string{"psaki"}}, "inflation tariffs", nil},
+		{"must hold", index.Query{Must: []string{"steel"}}, "inflation tariffs", []string{"news-2025#0"}},
+		{"must hold every term", index.Query{Must: []string{"steel", "inflation"}}, "inflation tariffs", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -93,6 +93,7 @@ type Query struct {
 	Until       time.Time // zero: no upper bound; inclusive, by UTC calendar day
 	Source      string    // publisher host
 	Speakers    []string  // any of these speakers: each holds words of a label or name, all of which must match
+	Must        []string  // analysed terms every passage's text holds (they add nothing to the score)
 	Size        int       // number of hits, default 50
 	MaxDuration time.Duration
 	StableTies  bool // break ties of score by passage ID, so runs rank alike (slower)
@@ -167,6 +168,11 @@ func (x *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	}
 	if q.Source != "" {
 		must = append(must, sourceQuery(q.Source))
+	}
+	for _, t := range q.Must {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField("text")
+		must = append(must, tq)
 	}
 	var anyOf []query.Query
 	for _, sp := range q.Speakers {
