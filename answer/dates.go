@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/briefbot/briefbot/corpus"
 )
 
 // period is a span of days a question asks about.
@@ -380,4 +382,91 @@ func (p period) describe() string {
 		return "on " + lo.Format(layout)
 	}
 	return "between " + lo.Format(layout) + " and " + hi.Format(layout)
+}
+
+// A span of a presidency: "Biden's first year", "his first 100 days",
+// "Trump's first month back", "over Biden's whole term".
+var reTermSpan = regexp.MustCompile(`(?i)\b(?:(?P<name>biden|trump)(?:'s|’s|s)|his)\s+(?:(?P<nth>first|second)\s+)?` +
+	`(?:(?P<unit>year|month|week)|(?P<days>\d{1,3}|a hundred|hundred)\s+days|(?P<months>\d{1,2}|two|three|four|five|six)\s+months|` +
+	`(?:(?:whole|entire|full)\s+)?(?:(?P<nth2>first|second)\s+)?(?P<term>term|presidency))` +
+	`(?:\s+(?:in office|as president|back))?\b`)
+
+// reTermPresident finds the president a "his first 100 days" belongs to.
+var reTermPresident = regexp.MustCompile(`(?i)\b(biden|trump)\b`)
+
+// termGrace is how long after the first days, months or year of a
+// presidency their figures are still being reported ("In my first year in
+// office, more jobs were created than ever", in the State of the Union of
+// March 2022).
+const termGrace = 60 * 24 * time.Hour
+
+// findTermPeriod finds a span of a presidency the question names. Its
+// words stay in the topic: "in my first year in office" answers "How
+// many jobs were added in Biden's first year?". The span is of the term
+// that began last before now, unless the question says "first term".
+func findTermPeriod(text string, now time.Time) period {
+	m := reTermSpan.FindStringSubmatchIndex(text)
+	if m == nil {
+		return period{}
+	}
+	group := func(name string) string {
+		i := reTermSpan.SubexpIndex(name)
+		if m[2*i] < 0 {
+			return ""
+		}
+		return strings.ToLower(text[m[2*i]:m[2*i+1]])
+	}
+	who := group("name")
+	if who == "" {
+		p := reTermPresident.FindStringSubmatch(text)
+		if p == nil {
+			return period{}
+		}
+		who = strings.ToLower(p[1])
+	}
+	name := map[string]string{"biden": "Joe Biden", "trump": "Donald Trump"}[who]
+	var terms []corpus.Term
+	for _, t := range corpus.Offices("president") {
+		if t.Name == name && !t.From.After(now) {
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) == 0 {
+		return period{}
+	}
+	term := terms[len(terms)-1]
+	if group("term") != "" && (group("nth") == "first" || group("nth2") == "first") {
+		term = terms[0]
+	}
+	end := term.To
+	if end.IsZero() || end.After(now) {
+		end = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	p := period{since: term.From, said: strings.TrimSpace(text[m[0]:m[1]])}
+	switch {
+	case group("term") != "":
+		p.until = end.Add(-time.Nanosecond)
+	case group("unit") == "year":
+		p.until = term.From.AddDate(1, 0, 0).Add(termGrace)
+	case group("unit") == "month":
+		p.until = term.From.AddDate(0, 1, 0).Add(termGrace)
+	case group("unit") == "week":
+		p.until = term.From.AddDate(0, 0, 7).Add(termGrace)
+	case group("days") != "":
+		n, err := strconv.Atoi(group("days"))
+		if err != nil {
+			n = 100 // "a hundred"
+		}
+		p.until = term.From.AddDate(0, 0, n).Add(termGrace)
+	case group("months") != "":
+		n, err := strconv.Atoi(group("months"))
+		if err != nil {
+			n = smallNumbers[group("months")]
+		}
+		p.until = term.From.AddDate(0, n, 0).Add(termGrace)
+	}
+	if p.until.After(end) {
+		p.until = end.Add(24*time.Hour - time.Nanosecond)
+	}
+	return p
 }

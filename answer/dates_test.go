@@ -163,3 +163,38 @@ func TestLaterNaming(t *testing.T) {
 	}
 
 }
+
+func TestFindTermPeriod(t *testing.T) {
+	d := func(s string) time.Time {
+		t, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			panic(err)
+		}
+		return t
+	}
+	const grace = 60 * 24 * time.Hour
+	tests := []struct {
+		in           string
+		since, until time.Time // zero: no period
+	}{
+		{"How many jobs were added in Biden's first year?", d("2021-01-20"), d("2022-01-20").Add(grace)},
+		{"how many jobs were added in bidens first year in office?", d("2021-01-20"), d("2022-01-20").Add(grace)},
+		{"How many shots did Biden get into arms in his first 100 days?", d("2021-01-20"), d("2021-04-30").Add(grace)},
+		{"How many executive orders had Trump signed by the end of his first month back?", d("2025-01-20"), d("2025-02-20").Add(grace)},
+		{"How many jobs were created over Biden’s whole term?", d("2021-01-20"), d("2025-01-20").Add(-time.Nanosecond)},
+		{"What did Trump do in his first term?", d("2017-01-20"), d("2021-01-20").Add(-time.Nanosecond)},
+		// The term still running ends today.
+		{"What has Trump done in his second term?", d("2025-01-20"), d("2026-11-25").Add(-time.Nanosecond)},
+		{"What did Trump do in his first six months?", d("2025-01-20"), d("2025-07-20").Add(grace)},
+		// No president to hold the term, or no span of one.
+		{"What did Kirby say in his first week?", time.Time{}, time.Time{}},
+		{"Does Biden support term limits for justices?", time.Time{}, time.Time{}},
+		{"What did Biden say about Trump?", time.Time{}, time.Time{}},
+	}
+	for _, tt := range tests {
+		p := findTermPeriod(tt.in, clock)
+		if !p.since.Equal(tt.since) || !p.until.Equal(tt.until) {
+			t.Errorf("findTermPeriod(%q) = %v .. %v, want %v .. %v", tt.in, p.since, p.until, tt.since, tt.until)
+		}
+	}
+}

@@ -94,6 +94,9 @@ func (e *Engine) understand(q Question) query {
 	now := e.now()
 
 	p, rest := findPeriod(text, now)
+	if p.zero() {
+		p = findTermPeriod(text, now)
+	}
 	text = rest
 	switch {
 	case !q.Since.IsZero() || !q.Until.IsZero():

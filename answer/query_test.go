@@ -34,6 +34,9 @@ func TestUnderstand(t *testing.T) {
 		{q: "What did the President say about faith in March 2025?", topic: []string{"faith"}, speakers: []string{"Donald Trump"},
 			since: time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2025, 3, 31, 23, 59, 59, 999999999, time.UTC)},
 		{q: "What did the press secretary say about tariffs?", topic: []string{"tariff"}, speakers: []string{"Jen Psaki", "Karine Jean-Pierre", "Karoline Leavitt"}},
+		// A span of a presidency is a period, and its words stay topic.
+		{q: "How many jobs were added in Biden's first year?", topic: []string{"many", "job", "added", "biden", "first", "year"}, kind: kindNumber,
+			since: time.Date(2021, 1, 20, 0, 0, 0, 0, time.UTC), until: time.Date(2022, 3, 21, 0, 0, 0, 0, time.UTC)},
 		// The possessive goes with the name: "'s" is not the topic.
 		{q: "What's Trump's position on birthright citizenship?", topic: []string{"birthright", "citizenship"}, speakers: []string{"trump"}, recent: recencySoft},
 		{q: "What is Kirby’s view on Haiti?", topic: []string{"haiti"}, speakers: []string{"kirby"}, recent: recencySoft},
