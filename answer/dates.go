@@ -281,9 +281,11 @@ func findPeriod(text string, now time.Time) (period, string) {
 			continue
 		}
 		if re == reTrailingYear {
-			// "the plan for 2030" is about a goal, not a period.
+			// "the plan for 2030" is about a goal, not a period; "fiscal
+			// year 2022" is a name.
 			before := strings.Fields(strings.ToLower(text[:m[2]]))
-			if lo.Year() > now.Year() || len(before) > 0 && yearTargets[before[len(before)-1]] {
+			fiscal := len(before) > 1 && before[len(before)-1] == "year" && before[len(before)-2] == "fiscal"
+			if lo.Year() > now.Year() || fiscal || len(before) > 0 && yearTargets[before[len(before)-1]] {
 				continue
 			}
 		}

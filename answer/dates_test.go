@@ -52,6 +52,7 @@ func TestFindPeriod(t *testing.T) {
 		{"the 2024 election results", time.Time{}, time.Time{}, "", "the 2024 election results"},
 		{"the FY2024 budget", time.Time{}, time.Time{}, "", "the FY2024 budget"},
 		{"What is the plan for 2030?", time.Time{}, time.Time{}, "", "What is the plan for 2030?"},
+		{"what's the refugee admissions cap for fiscal year 2022?", time.Time{}, time.Time{}, "", "what's the refugee admissions cap for fiscal year 2022?"},
 		{"Will the US send troops to Ukraine?", time.Time{}, time.Time{}, "", "Will the US send troops to Ukraine?"},
 		{"What may happen next?", time.Time{}, time.Time{}, "", "What may happen next?"},
 	}
