@@ -38,7 +38,9 @@ var (
 	reBetween = regexp.MustCompile(`(?i)\b(?:between|from) (` + reDateAny + `) (?:and|to|until|through|thru|-) (` + reDateAny + `)\b`)
 	reSince   = regexp.MustCompile(`(?i)\b(?:since|after|starting(?: in)?|from) (` + reDateAny + `)\b`)
 	reBefore  = regexp.MustCompile(`(?i)\b(?:before|until|till|prior to|up to) (` + reDateAny + `)\b`)
-	reIn      = regexp.MustCompile(`(?i)\b(?:in|during|throughout|over|on|at the (?:start|end|beginning) of|around|as of) (` + reDateAny + `)\b`)
+	reIn      = regexp.MustCompile(`(?i)\b(?:in|during|throughout|over|on|at the (?:start|end|beginning) of|around) (` + reDateAny + `)\b`)
+	// A count up to a day: "as of the end of 2023", "by the end of March".
+	reAsOf = regexp.MustCompile(`(?i)\b(?:as of|by the end of)(?: the end of)? (` + reDateAny + `)\b`)
 	// A full date stands for itself anywhere ("the March 3, 2022 briefing").
 	reBareDate = regexp.MustCompile(`(?i)\b(` + reMonth + ` ` + reDayNum + `,? ` + reYear + `|` + reDayNum + ` ` + reMonth + `,? ` + reYear + `|` + reMonth + `,? ` + reYear + `|` + reYear + `-[01][0-9]-[0-3][0-9])\b`)
 	// A year at the end of a question ("Biden on Haiti 2023?").
@@ -271,7 +273,7 @@ func findPeriod(text string, now time.Time) (period, string) {
 			return p, text
 		}
 	}
-	for _, re := range []*regexp.Regexp{reSince, reBefore, reIn, reBareDate, reTrailingYear} {
+	for _, re := range []*regexp.Regexp{reAsOf, reSince, reBefore, reIn, reBareDate, reTrailingYear} {
 		m := re.FindStringSubmatchIndex(text)
 		if m == nil {
 			continue
@@ -290,6 +292,8 @@ func findPeriod(text string, now time.Time) (period, string) {
 			}
 		}
 		switch re {
+		case reAsOf:
+			p.until = endOfDay(hi)
 		case reSince:
 			p.since = lo
 		case reBefore:

@@ -34,6 +34,10 @@ func TestFindPeriod(t *testing.T) {
 		{"the briefing on March 3, 2022", d("2022-03-03"), end("2022-03-03"), "on March 3, 2022", "the briefing"},
 		{"the March 3rd 2022 briefing", d("2022-03-03"), end("2022-03-03"), "March 3rd 2022", "the briefing"},
 		{"tariffs since 2025", d("2025-01-01"), time.Time{}, "since 2025", "tariffs"},
+		// A count as it stood then: up to the end of the date.
+		{"How many jobs as of the end of 2023?", time.Time{}, end("2023-12-31"), "as of the end of 2023", "How many jobs ?"},
+		{"aid left as of December 2023", time.Time{}, end("2023-12-31"), "as of December 2023", "aid left"},
+		{"arrests by the end of March 2025", time.Time{}, end("2025-03-31"), "by the end of March 2025", "arrests"},
 		{"tariffs before 2022", time.Time{}, d("2022-01-01").Add(-time.Nanosecond), "before 2022", "tariffs"},
 		{"between March 2023 and May 2023", d("2023-03-01"), end("2023-05-31"), "between March 2023 and May 2023", ""},
 		{"Haiti in the summer of 2024", d("2024-06-01"), end("2024-08-31"), "in the summer of 2024", "Haiti"},
