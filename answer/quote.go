@@ -57,6 +57,11 @@ var housekeeping = []string{
 // you don't mind.", "If I could quickly turn to Haiti."
 var reSegue = regexp.MustCompile(`\b(?:(?:switch|shift)(?:ing)? gears|chang(?:e|ing) (?:topics|subjects)|(?:different|another) (?:topic|subject)|(?:if i (?:could|may|might)|let me|i'd like to|i would like to|i want to|can i|could i|i'm going to|i'll)(?: \w+){0,2} (?:turn|switch|move|pivot|shift)(?: now| quickly| over| back| on)? to)\b|^(?:\W*(?:and|so|now|okay|ok)\W+)?(?:switch(?:ing)?|pivot(?:ing)?|mov(?:e|ing) on) to\b`)
 
+// rePointer matches a sentence that sends the reader elsewhere for the
+// news: "For more on the Administration's work to advance AI, visit
+// AI.gov.", "To view the letter from the Physician, visit: https://…".
+var rePointer = regexp.MustCompile(`^(?:\W*(?:and|so)\W+)?(?:for (?:more|additional|further|the full|a full|a list|details)|to (?:learn|read|find out|view|watch|see|download|sign up|apply|register|access)|(?:learn|read|find out) more|more (?:information|details)|additional information|further information|full (?:text|remarks|video))\b.*(?:\b(?:visit|go to|see):?\s+\S+\.(?:gov|com|org|net|us|io)\b|\bavailable (?:at|here|online)|\bfound (?:at|here)|\bclick|https?://|www\.)`)
+
 // reFalseStart matches a word broken off in speech: "wh-", "I- ".
 var reFalseStart = regexp.MustCompile(`\pL+-(?:\s|—|–|$)`)
 
@@ -83,6 +88,9 @@ func quotable(s string) bool {
 		if loc := reSegue.FindStringIndex(lower); loc != nil && (words < 15 || loc[0] < 12) {
 			return false // a segue, or a sentence that opens with one
 		}
+	}
+	if words < 40 && rePointer.MatchString(lower) {
+		return false // a pointer to where the news is
 	}
 	if words < 30 {
 		for _, h := range housekeeping {

@@ -22,6 +22,8 @@ func TestQuotable(t *testing.T) {
 		"We turn to Congress to act on the bill this week and make sure every family is covered.",
 		"Albanese: I am delighted to welcome my friends to Tokyo.",
 		"We welcome the Senate’s confirmation of Jack Lew to be the ambassador to Israel.",
+		"For more than two years, we have worked to lower costs for families.", // "for more" that is not a pointer
+		"To see the difference, visit any factory in Ohio: they are hiring again.",
 		"Nikola Tesla (Serbian Cyrillic: Никола Тесла; 10 July 1856 – 7 January 1943) was a Serbian American inventor.",
 	}
 	no := []string{
@@ -58,6 +60,9 @@ func TestQuotable(t *testing.T) {
 		"So, without further ado, it is my pleasure to introduce and welcome Dr. Fauci for his last run at the podium.",
 		"Today, we have a very special guest, Homeland Security Secretary Mayorkas.",
 		"Well, today I’m joined by, of course, Jeff Zients, our COVID Coordinator, and Dr. Fauci.",
+		"For more on the Biden-Harris Administration’s work to advance AI, and for opportunities to join the Federal AI workforce, visit AI.gov.", // a pointer
+		"To view the letter from the Physician to the Vice President, visit: https://bidenwhitehouse.archives.gov/wp-content/uploads/2024/10/VP-Harris-Health-Summary.pdf",
+		"More information is available at www.whitehouse.gov/ostp.",
 	}
 	for _, s := range yes {
 		if !quotable(s) {
