@@ -391,14 +391,16 @@ func (p period) describe() string {
 }
 
 // A span of a presidency: "Biden's first year", "his first 100 days",
-// "Trump's first month back", "over Biden's whole term".
-var reTermSpan = regexp.MustCompile(`(?i)\b(?:(?P<name>biden|trump)(?:'s|’s|s)|his)\s+(?:(?P<nth>first|second)\s+)?` +
-	`(?:(?P<unit>year|month|week)|(?P<days>\d{1,3}|a hundred|hundred)\s+days|(?P<months>\d{1,2}|two|three|four|five|six)\s+months|` +
+// "Trump's first month back", "the president's first day", "over Biden's
+// whole term".
+var reTermSpan = regexp.MustCompile(`(?i)\b(?:(?P<name>biden|trump|the president)(?:'s|’s|s)|his)\s+(?:(?P<nth>first|second)\s+)?` +
+	`(?:(?P<unit>year|month|week|day)|(?P<days>\d{1,3}|a hundred|hundred)\s+days|(?P<months>\d{1,2}|two|three|four|five|six)\s+months|` +
 	`(?:(?:whole|entire|full)\s+)?(?:(?P<nth2>first|second)\s+)?(?P<term>term|presidency))` +
 	`(?:\s+(?:in office|as president|back))?\b`)
 
-// reTermPresident finds the president a "his first 100 days" belongs to.
-var reTermPresident = regexp.MustCompile(`(?i)\b(biden|trump)\b`)
+// reTermPresident finds the president a "his first 100 days" belongs to;
+// "the president" is the one in office now.
+var reTermPresident = regexp.MustCompile(`(?i)\b(biden|trump|the president)\b`)
 
 // termGrace is how long after the first days, months or year of a
 // presidency their figures are still being reported ("In my first year in
@@ -433,9 +435,12 @@ func findTermPeriod(text string, now time.Time) period {
 	name := map[string]string{"biden": "Joe Biden", "trump": "Donald Trump"}[who]
 	var terms []corpus.Term
 	for _, t := range corpus.Offices("president") {
-		if t.Name == name && !t.From.After(now) {
+		if !t.From.After(now) && (t.Name == name || who == "the president") {
 			terms = append(terms, t)
 		}
+	}
+	if who == "the president" && len(terms) > 0 {
+		terms = terms[len(terms)-1:]
 	}
 	if len(terms) == 0 {
 		return period{}
@@ -458,6 +463,8 @@ func findTermPeriod(text string, now time.Time) period {
 		p.until = term.From.AddDate(0, 1, 0).Add(termGrace)
 	case group("unit") == "week":
 		p.until = term.From.AddDate(0, 0, 7).Add(termGrace)
+	case group("unit") == "day":
+		p.until = term.From.AddDate(0, 0, 1).Add(termGrace)
 	case group("days") != "":
 		n, err := strconv.Atoi(group("days"))
 		if err != nil {

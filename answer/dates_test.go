@@ -191,6 +191,9 @@ func TestFindTermPeriod(t *testing.T) {
 		// The term still running ends today.
 		{"What has Trump done in his second term?", d("2025-01-20"), d("2026-11-25").Add(-time.Nanosecond)},
 		{"What did Trump do in his first six months?", d("2025-01-20"), d("2025-07-20").Add(grace)},
+		// "The president" is the one in office.
+		{"What executive orders did the president sign on his first day?", d("2025-01-20"), d("2025-01-21").Add(grace)},
+		{"How many jobs were created in the president’s first year?", d("2025-01-20"), d("2026-01-20").Add(grace)},
 		// No president to hold the term, or no span of one.
 		{"What did Kirby say in his first week?", time.Time{}, time.Time{}},
 		{"Does Biden support term limits for justices?", time.Time{}, time.Time{}},
