@@ -254,6 +254,17 @@ func TestNewestFirst(t *testing.T) {
 	if got, want := names(cs), []string{"together", "apart"}; !slices.Equal(got, want) {
 		t.Errorf("newestFirst asked who, the office's words apart: %v, want %v", got, want)
 	}
+	// A name of several words stands together in the passage: "World
+	// Organization for Animal Health" is not the World Health
+	// Organization; one word of a name ("Paris") needs nothing more.
+	whole := mk("whole", 3, 1, m+0.1)
+	whole.names = 1
+	cs = []*candidate{mk("scattered", 9, 1, m+0.1), whole}
+	who = questionTerms{names: []name{{stems: []string{"world", "health", "organ"}}, {stems: []string{"pari"}}}}
+	newestFirst(cs, m, who)
+	if got, want := names(cs), []string{"whole", "scattered"}; !slices.Equal(got, want) {
+		t.Errorf("newestFirst with a name of several words: %v, want %v", got, want)
+	}
 }
 
 // TestThirdParty: in a release that gathers reactions, a line quoting

@@ -432,6 +432,13 @@ func answersAlone(c *candidate, floor float64, qs questionTerms) bool {
 	if c.confidence < floor && !aboutByTitle(c) || !topical(c) || c.f[fThird] != 0 {
 		return false
 	}
+	// A name of several words stands together in its passage: "World
+	// Organization for Animal Health" is not the World Health Organization.
+	for k, n := range qs.names {
+		if len(n.stems) > 1 && c.names&(1<<k) == 0 {
+			return false
+		}
+	}
 	switch qs.kind {
 	case kindPerson:
 		return namesHolder(c.text(), qs) && (len(qs.pairs) == 0 || c.f[fPhrase] > 0)
