@@ -48,6 +48,10 @@ var (
 	reRelative     = regexp.MustCompile(`(?i)\b(today|yesterday|this (?:week|month|year)|last (?:week|month|year)|(?:the )?past (?:week|month|year)|(?:in |over |during )?(?:the )?(?:last|past) ([0-9]+|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|several) (days?|weeks?|months?|years?)|([0-9]+|two|three|four|five|six) (days?|weeks?|months?|years?) ago)\b`)
 )
 
+// reBackBefore matches "back" (or "way back") just before a period's
+// words: "What did Biden call Putin back in March 2022?".
+var reBackBefore = regexp.MustCompile(`(?i)\b(?:way )?back\s+$`)
+
 // yearTargets are words before a year that make it a goal or a name
 // rather than the period asked about.
 var yearTargets = map[string]bool{"for": true, "by": true, "to": true, "of": true, "the": true, "until": true, "through": true, "fy": true, "fiscal": true}
@@ -248,6 +252,10 @@ func findPeriod(text string, now time.Time) (period, string) {
 	var p period
 	cut := func(loc []int) {
 		p.said = strings.TrimSpace(text[loc[0]:loc[1]])
+		// "back in March 2022" says when, "back" included.
+		if m := reBackBefore.FindStringIndex(text[:loc[0]]); m != nil {
+			loc = []int{m[0], loc[1]}
+		}
 		text = strings.Join(strings.Fields(text[:loc[0]]+" "+text[loc[1]:]), " ")
 	}
 	endOfDay := func(t time.Time) time.Time { return t.Add(24*time.Hour - time.Nanosecond) }

@@ -31,6 +31,7 @@ func TestFindPeriod(t *testing.T) {
 		{"What did Biden say about inflation in 2023?", d("2023-01-01"), end("2023-12-31"), "in 2023", "What did Biden say about inflation ?"},
 		{"Kirby on Haiti in January 2024", d("2024-01-01"), end("2024-01-31"), "in January 2024", "Kirby on Haiti"},
 		{"troops in August 2021?", d("2021-08-01"), end("2021-08-31"), "in August 2021", "troops ?"},
+		{"What did Biden call Putin back in March 2022?", d("2022-03-01"), end("2022-03-31"), "in March 2022", "What did Biden call Putin ?"},
 		{"the briefing on March 3, 2022", d("2022-03-03"), end("2022-03-03"), "on March 3, 2022", "the briefing"},
 		{"the March 3rd 2022 briefing", d("2022-03-03"), end("2022-03-03"), "March 3rd 2022", "the briefing"},
 		{"tariffs since 2025", d("2025-01-01"), time.Time{}, "since 2025", "tariffs"},
