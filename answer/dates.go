@@ -453,18 +453,23 @@ func findTermPeriod(text string, now time.Time) period {
 	if len(terms) == 0 {
 		return period{}
 	}
+	if group("term") == "" && group("nth") != "first" {
+		return period{} // "Trump's week", "Biden's second year": not a span from the start
+	}
 	term := terms[len(terms)-1]
 	if group("term") != "" && (group("nth") == "first" || group("nth2") == "first") {
 		term = terms[0]
 	}
-	end := term.To
-	if end.IsZero() || end.After(now) {
-		end = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	// The term's last moment: the eve of the next inauguration, or the
+	// end of today while it runs.
+	last := term.To.Add(-time.Nanosecond)
+	if term.To.IsZero() || term.To.After(now) {
+		last = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).Add(24*time.Hour - time.Nanosecond)
 	}
 	p := period{since: term.From, said: strings.TrimSpace(text[m[0]:m[1]])}
 	switch {
 	case group("term") != "":
-		p.until = end.Add(-time.Nanosecond)
+		p.until = last
 	case group("unit") == "year":
 		p.until = term.From.AddDate(1, 0, 0).Add(termGrace)
 	case group("unit") == "month":
@@ -486,8 +491,8 @@ func findTermPeriod(text string, now time.Time) period {
 		}
 		p.until = term.From.AddDate(0, n, 0).Add(termGrace)
 	}
-	if p.until.After(end) {
-		p.until = end.Add(24*time.Hour - time.Nanosecond)
+	if p.until.After(last) {
+		p.until = last
 	}
 	return p
 }

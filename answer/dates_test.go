@@ -190,7 +190,7 @@ func TestFindTermPeriod(t *testing.T) {
 		{"How many jobs were created over Biden’s whole term?", d("2021-01-20"), d("2025-01-20").Add(-time.Nanosecond)},
 		{"What did Trump do in his first term?", d("2017-01-20"), d("2021-01-20").Add(-time.Nanosecond)},
 		// The term still running ends today.
-		{"What has Trump done in his second term?", d("2025-01-20"), d("2026-11-25").Add(-time.Nanosecond)},
+		{"What has Trump done in his second term?", d("2025-01-20"), d("2026-11-26").Add(-time.Nanosecond)},
 		{"What did Trump do in his first six months?", d("2025-01-20"), d("2025-07-20").Add(grace)},
 		// "The president" is the one in office.
 		{"What executive orders did the president sign on his first day?", d("2025-01-20"), d("2025-01-21").Add(grace)},
@@ -199,6 +199,8 @@ func TestFindTermPeriod(t *testing.T) {
 		{"What did Kirby say in his first week?", time.Time{}, time.Time{}},
 		{"Does Biden support term limits for justices?", time.Time{}, time.Time{}},
 		{"What did Biden say about Trump?", time.Time{}, time.Time{}},
+		{"How was Trump's week?", time.Time{}, time.Time{}},
+		{"What did Biden do in his second year?", time.Time{}, time.Time{}},
 	}
 	for _, tt := range tests {
 		p := findTermPeriod(tt.in, clock)

@@ -108,7 +108,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	// later document may say what happened then: "In 2021, the economy
 	// created 6.7 million jobs" is in a 2022 release. The year after the
 	// period is searched too, for passages that name it; of those, only
-	// sentences that name it are candidates (see laterNaming). What a
+	// sentences that name it are candidates (see period.names). What a
 	// speaker said in a period was said then.
 	later := qu.periodInferred && len(qu.speakers) == 0
 	var laterHits []index.Hit
