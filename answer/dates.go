@@ -440,59 +440,67 @@ func findTermPeriod(text string, now time.Time) period {
 		}
 		who = strings.ToLower(p[1])
 	}
-	name := map[string]string{"biden": "Joe Biden", "trump": "Donald Trump"}[who]
-	var terms []corpus.Term
-	for _, t := range corpus.Offices("president") {
-		if !t.From.After(now) && (t.Name == name || who == "the president") {
-			terms = append(terms, t)
-		}
-	}
-	if who == "the president" && len(terms) > 0 {
-		terms = terms[len(terms)-1:]
-	}
-	if len(terms) == 0 {
-		return period{}
-	}
 	if group("term") == "" && group("nth") != "first" {
 		return period{} // "Trump's week", "Biden's second year": not a span from the start
 	}
-	term := terms[len(terms)-1]
-	if group("term") != "" && (group("nth") == "first" || group("nth2") == "first") {
-		term = terms[0]
+	name := map[string]string{"biden": "Joe Biden", "trump": "Donald Trump", "the president": ""}[who]
+	first := group("term") != "" && (group("nth") == "first" || group("nth2") == "first")
+	since, last, ok := presidentTerm(name, now, first)
+	if !ok {
+		return period{}
 	}
-	// The term's last moment: the eve of the next inauguration, or the
-	// end of today while it runs.
-	last := term.To.Add(-time.Nanosecond)
-	if term.To.IsZero() || term.To.After(now) {
-		last = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).Add(24*time.Hour - time.Nanosecond)
-	}
-	p := period{since: term.From, said: strings.TrimSpace(text[m[0]:m[1]])}
+	p := period{since: since, said: strings.TrimSpace(text[m[0]:m[1]])}
 	switch {
 	case group("term") != "":
 		p.until = last
 	case group("unit") == "year":
-		p.until = term.From.AddDate(1, 0, 0).Add(termGrace)
+		p.until = since.AddDate(1, 0, 0).Add(termGrace)
 	case group("unit") == "month":
-		p.until = term.From.AddDate(0, 1, 0).Add(termGrace)
+		p.until = since.AddDate(0, 1, 0).Add(termGrace)
 	case group("unit") == "week":
-		p.until = term.From.AddDate(0, 0, 7).Add(termGrace)
+		p.until = since.AddDate(0, 0, 7).Add(termGrace)
 	case group("unit") == "day":
-		p.until = term.From.AddDate(0, 0, 1).Add(termGrace)
+		p.until = since.AddDate(0, 0, 1).Add(termGrace)
 	case group("days") != "":
 		n, err := strconv.Atoi(group("days"))
 		if err != nil {
 			n = 100 // "a hundred"
 		}
-		p.until = term.From.AddDate(0, 0, n).Add(termGrace)
+		p.until = since.AddDate(0, 0, n).Add(termGrace)
 	case group("months") != "":
 		n, err := strconv.Atoi(group("months"))
 		if err != nil {
 			n = smallNumbers[group("months")]
 		}
-		p.until = term.From.AddDate(0, n, 0).Add(termGrace)
+		p.until = since.AddDate(0, n, 0).Add(termGrace)
 	}
 	if p.until.After(last) {
 		p.until = last
 	}
 	return p
+}
+
+// presidentTerm returns the span of a president's term that began last
+// before now (the first, if first), ending on the eve of the next
+// inauguration or, while it runs, at the end of today. An empty name is
+// whoever was in office then.
+func presidentTerm(name string, now time.Time, first bool) (since, until time.Time, ok bool) {
+	var terms []corpus.Term
+	for _, t := range corpus.Offices("president") {
+		if !t.From.After(now) && (name == "" || t.Name == name) {
+			terms = append(terms, t)
+		}
+	}
+	if len(terms) == 0 {
+		return time.Time{}, time.Time{}, false
+	}
+	term := terms[len(terms)-1]
+	if first && name != "" {
+		term = terms[0]
+	}
+	until = term.To.Add(-time.Nanosecond)
+	if term.To.IsZero() || term.To.After(now) {
+		until = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).Add(24*time.Hour - time.Nanosecond)
+	}
+	return term.From, until, true
 }

@@ -136,6 +136,18 @@ func (e *Engine) understand(q Question) query {
 			qu.kind = kindPerson
 			continue
 		}
+		if m.office == "" && reInstitution.MatchString(after) {
+			// "the Trump administration's position": the administration
+			// speaks, in its releases and briefings, not Trump alone.
+			// Without a period of its own, the question is about that
+			// administration's term: the latest before now.
+			if qu.period.zero() && len(m.names) > 0 {
+				if since, until, ok := presidentTerm(m.names[0], now, false); ok {
+					qu.period, qu.periodInferred = period{since: since, until: until, said: strings.TrimSpace(text[m.start:m.end])}, true
+				}
+			}
+			continue
+		}
 		speaking := speaksNext(after) && !reSpeech.MatchString(before) ||
 			reWhatCall.MatchString(before) && reCallNext.MatchString(after) ||
 			reAccording.MatchString(before) ||
@@ -220,6 +232,10 @@ func speaksNext(after string) bool {
 	between := after[:loc[0]]
 	return len(strings.Fields(between)) <= 3 && !reOtherSubject.MatchString(between)
 }
+
+// reInstitution finds what a president's name stands before as a
+// modifier: "the Trump administration", "the Biden team".
+var reInstitution = regexp.MustCompile(`(?i)^(?:-[\p{L}]+)?\s+(?:administration|white house|team|cabinet|officials)\b`)
 
 // reWhatCall and reCallNext read "What did Biden call Putin?": naming is
 // saying.

@@ -60,6 +60,12 @@ func TestUnderstand(t *testing.T) {
 		{q: "Did Trump sign EOs on tariffs?", topic: []string{"trump", "sign", "executive", "order", "tariff"}, kind: kindYesNo},
 		{q: "What did SCOTUS rule on tariffs?", topic: []string{"supreme", "court", "rule", "tariff"}},
 		{q: "What is the most recent update on tariffs?", topic: []string{"tariff"}, recent: recencyStrong},
+		// An administration speaks in its releases, not its president
+		// alone, and in its term.
+		{q: "What's the Trump administration's position on tariffs?", topic: []string{"trump", "tariff"}, recent: recencySoft,
+			since: time.Date(2025, 1, 20, 0, 0, 0, 0, time.UTC), until: time.Date(2026, 11, 30, 23, 59, 59, 999999999, time.UTC)},
+		{q: "What did the Biden administration say about tariffs?", topic: []string{"biden", "tariff"},
+			since: time.Date(2021, 1, 20, 0, 0, 0, 0, time.UTC), until: time.Date(2025, 1, 20, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)},
 		// Typed filters win.
 		{q: "What did Kirby say about Haiti? speaker:psaki", topic: []string{"haiti"}, speakers: []string{"psaki"}},
 		{q: "inflation in 2023 since:2021-01-01 until:2021-12-31", topic: []string{"inflation"}, since: time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2021, 12, 31, 23, 59, 59, 999999999, time.UTC)},
