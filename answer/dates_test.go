@@ -14,14 +14,17 @@ import (
 // clock is the fixed "now" of the date tests: Wednesday 2026-11-25.
 var clock = time.Date(2026, 11, 25, 15, 4, 0, 0, time.UTC)
 
-func TestFindPeriod(t *testing.T) {
-	d := func(s string) time.Time {
-		t, err := time.Parse("2006-01-02", s)
-		if err != nil {
-			panic(err)
-		}
-		return t
+// dayOf parses a day, "2006-01-02", in UTC.
+func dayOf(s string) time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
 	}
+	return t
+}
+
+func TestFindPeriod(t *testing.T) {
+	d := dayOf
 	end := func(s string) time.Time { return d(s).Add(24*time.Hour - time.Nanosecond) }
 	tests := []struct {
 		in           string
@@ -171,13 +174,7 @@ func TestLaterNaming(t *testing.T) {
 }
 
 func TestFindTermPeriod(t *testing.T) {
-	d := func(s string) time.Time {
-		t, err := time.Parse("2006-01-02", s)
-		if err != nil {
-			panic(err)
-		}
-		return t
-	}
+	d := dayOf
 	const grace = 60 * 24 * time.Hour
 	tests := []struct {
 		in           string
