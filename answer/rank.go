@@ -110,9 +110,10 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	// period is searched too, for passages that name it; of those, only
 	// sentences that name it are candidates (see period.names). What a
 	// speaker said in a period was said then.
-	later := qu.periodInferred && len(qu.speakers) == 0
+	year, _, calendar := qu.period.calendar()
+	later := calendar && qu.periodInferred && len(qu.speakers) == 0
 	var laterHits []index.Hit
-	if year, _, ok := qu.period.calendar(); later && ok {
+	if later {
 		after := base
 		after.Since = qu.period.until.Add(time.Nanosecond)
 		after.Until = qu.period.until.AddDate(1, 0, 0)
@@ -125,8 +126,6 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		}
 		laterHits = more
 		lists[0] = byScore(hits, laterHits)
-	} else {
-		later = false
 	}
 	docs := make(map[string]*corpus.Document)
 	r.doc = func(id string) (*corpus.Document, error) {
