@@ -39,7 +39,7 @@ func (e *Engine) FollowUp(prev Question, text string) (Question, error) {
 	topic := pu.topic
 	if len(e.ContentTerms(nu.topic)) > 0 {
 		topic = nu.topic
-	} else if w := reWhWord.FindString(nu.topic); w != "" && !strings.HasPrefix(strings.ToLower(pu.topic), strings.ToLower(w)) {
+	} else if w := reWhWord.FindString(nu.topic); w != "" && !reWhatAbout.MatchString(nu.topic) && !strings.HasPrefix(strings.ToLower(pu.topic), strings.ToLower(w)) {
 		topic = w + " " + stripWh(pu.topic) // "why?": why, about the same thing
 	}
 	out.Text = strings.TrimSpace(topic)
@@ -52,17 +52,46 @@ func (e *Engine) FollowUp(prev Question, text string) (Question, error) {
 	default:
 		out.Speaker = pu.speakerSaid
 	}
-	// The period: a new one replaces the old.
+	// The period: a new one replaces the old. A period typed as since:
+	// and until: stays typed; one the words named stays in the words, so
+	// that it is read as the question's own (see inText).
+	p, inferred := pu.period, pu.periodInferred
 	if !nu.period.zero() {
-		out.Since, out.Until = nu.period.since, nu.period.until
-	} else {
-		out.Since, out.Until = pu.period.since, pu.period.until
+		p, inferred = nu.period, nu.periodInferred
 	}
+	if inferred {
+		if text, ok := e.inText(out, p); ok {
+			out.Text = text
+			p = period{}
+		}
+	}
+	out.Since, out.Until = p.since, p.until
 	if nu.recent == recencyStrong {
 		out.Latest = true
 	}
 	return out, nil
 }
+
+// inText returns q's text with period p named in it, as its words said
+// it ("in 2023", "last week"), when the text read again gives that
+// period. A period read from the words, unlike since: and until:, is
+// relaxed when nothing in it answers, and a year or month asked about is
+// looked for in the next year's sentences that name it too.
+func (e *Engine) inText(q Question, p period) (string, bool) {
+	base := strings.TrimRight(q.Text, " ?")
+	for _, text := range []string{q.Text, base + " " + p.said + "?", base + " in " + p.said + "?"} {
+		q.Text = text
+		u := e.understand(q)
+		if u.periodInferred && u.period.since.Equal(p.since) && u.period.until.Equal(p.until) {
+			return text, true
+		}
+	}
+	return "", false
+}
+
+// reWhatAbout starts a follow-up that names what it is about, not a new
+// question word: "what about Kirby?", "how about in 2023?".
+var reWhatAbout = regexp.MustCompile(`(?i)^\W*(?:what|how)\s+about\b`)
 
 var reWhWord = regexp.MustCompile(`(?i)^\W*(why|how|when|where|who|what|which)\b`)
 

@@ -124,16 +124,29 @@ func TestSpeakerFilterFindsThePresident(t *testing.T) {
 }
 
 func TestFollowUp(t *testing.T) {
+	y2023 := period{since: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2023, 12, 31, 23, 59, 59, 999999999, time.UTC)}
+	mar2023 := period{since: time.Date(2023, 3, 1, 0, 0, 0, 0, time.UTC), until: time.Date(2023, 3, 31, 23, 59, 59, 999999999, time.UTC)}
 	tests := []struct {
 		prev, text string
 		want       Question // Text compared by content terms
+		period     period   // the period the follow-up is read with
+		typed      bool     // as since: and until:, not read from the words
 	}{
-		{"What did Kirby say about Haiti?", "what about Psaki?", Question{Text: "haiti", Speaker: "Psaki"}},
-		{"What did Kirby say about Haiti?", "and in 2023?", Question{Text: "haiti", Speaker: "Kirby",
-			Since: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2023, 12, 31, 23, 59, 59, 999999999, time.UTC)}},
-		{"What did Kirby say about Haiti?", "What about Kenya?", Question{Text: "kenya", Speaker: "Kirby"}},
-		{"What did Kirby say about Haiti?", "anything newer?", Question{Text: "haiti", Speaker: "Kirby", Latest: true}},
-		{"What did Kirby say about Haiti?", "why?", Question{Text: "haiti", Speaker: "Kirby"}},
+		{prev: "What did Kirby say about Haiti?", text: "what about Psaki?", want: Question{Text: "haiti", Speaker: "Psaki"}},
+		{prev: "What did Kirby say about Haiti?", text: "and in 2023?", want: Question{Text: "haiti", Speaker: "Kirby"}, period: y2023},
+		{prev: "What did Kirby say about Haiti?", text: "What about Kenya?", want: Question{Text: "kenya", Speaker: "Kirby"}},
+		{prev: "What did Kirby say about Haiti?", text: "anything newer?", want: Question{Text: "haiti", Speaker: "Kirby", Latest: true}},
+		{prev: "What did Kirby say about Haiti?", text: "why?", want: Question{Text: "haiti", Speaker: "Kirby"}},
+		// The year stays a year of the question: the next year's
+		// sentences that name it may answer.
+		{prev: "How many jobs were added in 2022?", text: "and 2023?", want: Question{Text: "many job added"}, period: y2023},
+		// "what about" is not a new question word: "How much" stays.
+		{prev: "How much did wages grow in 2022?", text: "what about March 2023?", want: Question{Text: "much wage grow"}, period: mar2023},
+		// The period of the question carries over.
+		{prev: "What did Kirby say about Haiti in 2023?", text: "what about Psaki?", want: Question{Text: "haiti", Speaker: "Psaki"}, period: y2023},
+		// Typed filters stay typed.
+		{prev: "Haiti since:2023-01-01 until:2023-12-31", text: "what about Kenya?", want: Question{Text: "kenya"}, period: y2023, typed: true},
+		{prev: "What did Kirby say about Haiti?", text: "since:2023-03-01 until:2023-03-31", want: Question{Text: "haiti", Speaker: "Kirby"}, period: mar2023, typed: true},
 	}
 	for _, tt := range tests {
 		prev, _ := ParseQuestion(tt.prev)
@@ -141,16 +154,22 @@ func TestFollowUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		gt := strings.Join(briefings.eng.ContentTerms(got.Text), " ")
-		if gt != tt.want.Text || got.Speaker != tt.want.Speaker || !got.Since.Equal(tt.want.Since) || !got.Until.Equal(tt.want.Until) || got.Latest != tt.want.Latest {
+		u := briefings.eng.understand(got)
+		gt := strings.Join(briefings.eng.ContentTerms(u.topic), " ")
+		if gt != tt.want.Text || got.Speaker != tt.want.Speaker || got.Latest != tt.want.Latest {
 			t.Errorf("FollowUp(%q, %q) = %+v (topic %q), want %+v", tt.prev, tt.text, got, gt, tt.want)
+		}
+		if !u.period.since.Equal(tt.period.since) || !u.period.until.Equal(tt.period.until) || u.periodInferred == tt.typed && !tt.period.zero() {
+			t.Errorf("FollowUp(%q, %q) = %+v, read as period %v to %v (from the words: %v), want %v to %v (typed: %v)",
+				tt.prev, tt.text, got, u.period.since, u.period.until, u.periodInferred, tt.period.since, tt.period.until, tt.typed)
 		}
 	}
 	// A follow-up's follow-up keeps the thread.
 	prev, _ := ParseQuestion("What did Kirby say about Haiti?")
 	q1, _ := briefings.eng.FollowUp(prev, "and in 2023?")
 	q2, _ := briefings.eng.FollowUp(q1, "what about Psaki?")
-	if q2.Speaker != "Psaki" || q2.Since.Year() != 2023 || strings.Join(briefings.eng.ContentTerms(q2.Text), " ") != "haiti" {
+	u := briefings.eng.understand(q2)
+	if q2.Speaker != "Psaki" || u.period.since.Year() != 2023 || strings.Join(briefings.eng.ContentTerms(u.topic), " ") != "haiti" {
 		t.Errorf("second follow-up = %+v, want Haiti from Psaki in 2023", q2)
 	}
 }
