@@ -223,15 +223,22 @@ func expandShorthand(text string) string {
 // speaks: a speech verb in the same clause, at most three words on, with
 // no other subject between ("What did Kirby say", "What has Trump been
 // saying"; not "the meeting with Zelenskyy; did you talk", nor "Is Biden
-// calling for regime change after saying …").
+// calling for regime change after saying …"). What someone thinks, believes,
+// wants or feels is their mind, not their words: "Does the President
+// think the strikes were enough?" is answered as well by the spokesperson
+// who says what he thinks, so the name is what the question is about.
 func speaksNext(after string) bool {
 	loc := reSpeech.FindStringIndex(after)
-	if loc == nil {
+	if loc == nil || mindVerbs[strings.ToLower(after[loc[0]:loc[1]])] {
 		return false
 	}
 	between := after[:loc[0]]
 	return len(strings.Fields(between)) <= 3 && !reOtherSubject.MatchString(between)
 }
+
+// mindVerbs are the speech verbs of reSpeech that say what someone has in
+// mind (see speaksNext).
+var mindVerbs = wordSet(`think thinks thought believe believes want wants wanted feel feels felt`)
 
 // reInstitution finds what a president's name stands before as a
 // modifier: "the Trump administration", "the Biden team".

@@ -44,6 +44,9 @@ func TestUnderstand(t *testing.T) {
 		{q: "Did Biden pardon Hunter?", topic: []string{"biden", "pardon", "hunter"}, recent: recencyNone, kind: kindYesNo},
 		{q: "Is Biden running for reelection?", topic: []string{"biden", "running", "reelection"}, recent: recencySoft, kind: kindYesNo},
 		{q: "When will Biden speak with Zelenskyy?", topic: []string{"biden", "speak", "zelenskyy"}, kind: kindTime},
+		// What someone thinks or wants, their spokespeople say too.
+		{q: "Does Biden want a $15 minimum wage?", topic: []string{"biden", "want", "15", "minimum", "wage"}, recent: recencySoft, kind: kindYesNo},
+		{q: "Does the President think the strikes were enough?", topic: []string{"president", "strike", "enough"}, kind: kindYesNo},
 		// Frame words are not the topic.
 		{q: "What is the White House position on the filibuster?", topic: []string{"filibuster"}, recent: recencySoft},
 		{q: "How did the administration react to the strike?", topic: []string{"strike"}},
