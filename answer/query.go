@@ -233,8 +233,18 @@ func speaksNext(after string) bool {
 		return false
 	}
 	between := after[:loc[0]]
+	if reAnd.MatchString(between) && reTalk.MatchString(after[loc[0]:]) {
+		// "What did Biden and Putin talk about?": what two talked
+		// about with each other, as a readout tells it.
+		return false
+	}
 	return len(strings.Fields(between)) <= 3 && !reOtherSubject.MatchString(between)
 }
+
+var (
+	reAnd  = regexp.MustCompile(`(?i)^\s*(?:and|&)\s`)
+	reTalk = regexp.MustCompile(`(?i)^(?:speak|speaks|spoke|talk|talks|talked)\b`)
+)
 
 // mindVerbs are the speech verbs of reSpeech that say what someone has in
 // mind (see speaksNext).

@@ -219,6 +219,15 @@ func TestSubjectAfterOpening(t *testing.T) {
 		{"Did Biden say anything about Haiti?", nil, []string{"biden"}},
 		{"Is Biden calling for regime change after saying Putin cannot remain in power?", []string{"Joe Biden"}, nil},
 		{"What has Trump been saying about tariffs?", nil, []string{"trump"}},
+		// Names typed in lower case: a president's in any question,
+		// another known speaker's in one typed in lower case.
+		{"did biden sign the debt ceiling deal?", []string{"Joe Biden"}, nil},
+		{"Did biden sign the debt ceiling deal?", []string{"Joe Biden"}, nil},
+		{"did trump use the Defense Production Act?", []string{"Donald Trump"}, nil},
+		{"what did kirby say about haiti", nil, []string{"kirby"}},
+		{"how many weeks did the talks take?", nil, nil},
+		// What two talked about with each other: a readout says it.
+		{"What did Biden and Putin talk about on their call?", []string{"Joe Biden"}, nil},
 		// Letters whose lower case is longer do not move the office.
 		{strings.Repeat("İ", 40) + " what did the press secretary say about tariffs?", nil, []string{"Jen Psaki", "Karine Jean-Pierre", "Karoline Leavitt"}},
 	}

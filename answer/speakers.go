@@ -24,7 +24,8 @@ type speakerBook struct {
 	byOffice   map[string][]string // office ("press secretary") -> names, most passages first
 	offices    []officeRE          // the offices of byOffice with more than one word, longest first
 	passages   map[string]int
-	prominent  int // passages that make a speaker prominent: found by initials or in lower case
+	prominent  int // passages that make a speaker prominent: found by initials
+	known      int // passages that make a speaker known: found in lower case
 	background *Background
 	first      map[string]time.Time
 	last       map[string]time.Time
@@ -66,6 +67,7 @@ func newSpeakerBook(sp []index.Speaker) *speakerBook {
 		total += s.Passages
 	}
 	b.prominent = max(20, total/100)
+	b.known = max(20, total/5000)
 	for _, s := range sp { // most passages first
 		b.passages[s.Name], b.first[s.Name], b.last[s.Name] = s.Passages, s.First, s.Last
 		words := strings.Fields(s.Name)
@@ -117,6 +119,47 @@ func newSpeakerBook(sp []index.Speaker) *speakerBook {
 	})
 	return b
 }
+
+// lowerName reports whether w, typed in lower case, names the speaker
+// name. A known speaker (see known) is named in a question typed in lower
+// case (but for its first letter), if w is not an English word nor the
+// plural of one ("weeks", "sellers"); a prominent one (see prominent) even
+// if general English has the name now and then ("sullivan"), as it has a
+// president's or vice president's, who is named in any question: "did
+// biden sign the postal reform act".
+func (b *speakerBook) lowerName(w, name string, lowerish bool) bool {
+	n := b.passages[name]
+	if n < b.known {
+		return false
+	}
+	rare := b.background == nil || b.background.count[w] < maxNameCount
+	switch {
+	case topOffices[name] && rare:
+		return true
+	case !lowerish:
+		return false
+	case n >= b.prominent:
+		return rare
+	}
+	return !b.common(w) && !b.common(strings.TrimSuffix(w, "s"))
+}
+
+// maxNameCount is how often general English may use a word that is also
+// a prominent speaker's surname and still have it read as the name in a
+// question typed in lower case: "biden" 8, "sullivan" 25, "trump" 38; not
+// "young" (568), "price" (401) or "rice" (98).
+const maxNameCount = 50
+
+// topOffices are the presidents and vice presidents of the office table.
+var topOffices = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, o := range []string{"president", "vice president"} {
+		for _, t := range corpus.Offices(o) {
+			m[t.Name] = true
+		}
+	}
+	return m
+}()
 
 // common reports whether a word is common in general English ("young",
 // "rice", "border"): then only a capital letter makes it a name.
@@ -176,6 +219,10 @@ func (b *speakerBook) find(text string) []mention {
 	}
 	words := wordSpans(text)
 	allLower := strings.ToLower(text) == text
+	// "Did biden sign it?": phones capitalise the first letter, people
+	// seldom the names.
+	_, first := utf8.DecodeRuneInString(text)
+	lowerish := allLower || strings.ToLower(text[first:]) == text[first:]
 	// Names, longest first: "Karine Jean-Pierre", "Jean-Pierre", "KJP".
 	for n := 4; n >= 1; n-- {
 		for i := 0; i+n <= len(words); i++ {
@@ -201,7 +248,7 @@ func (b *speakerBook) find(text string) []mention {
 				continue
 			}
 			capital := unicode.IsUpper([]rune(w)[0]) && (i > 0 || !questionStarts[phrase])
-			if !capital && !(allLower && b.passages[names[0]] >= b.prominent && !b.common(phrase)) {
+			if !capital && !b.lowerName(phrase, names[0], lowerish) {
 				continue
 			}
 			// A capitalised word next to another is part of another name:
