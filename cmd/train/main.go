@@ -183,6 +183,7 @@ func briefings(ctx context.Context, c config, m *miner, name string, logf func(s
 		return nil, err
 	}
 	start := time.Now()
+	m.choose(files.Documents())
 	if _, err := index.BuildFrom(ctx, dir, m.filter(files.Documents()), nil); err != nil {
 		return nil, err
 	}
@@ -252,7 +253,7 @@ var debugPairs io.Writer
 // examples asks eng every pair's question, within the pair's day ("day")
 // or over the whole corpus ("all"), and labels the candidates that lie in
 // the answering turn.
-func examples(ctx context.Context, eng *answer.Engine, pairs []pair, set string) ([]*example, error) {
+func examples(ctx context.Context, eng *answer.Engine, idx *index.Index, pairs []pair, set string) ([]*example, error) {
 	out := make([]*example, 0, len(pairs))
 	for _, p := range pairs {
 		q := answer.Question{Text: p.Question}
@@ -265,10 +266,11 @@ func examples(ctx context.Context, eng *answer.Engine, pairs []pair, set string)
 			return nil, err
 		}
 		ex := &example{Set: set, Pos: make([]bool, len(cands))}
+		doc := docCache(idx)
 		for i, cd := range cands {
 			ex.Kind = kindIndex(cd.Kind)
 			ex.Cands = append(ex.Cands, cd.Features)
-			ex.Pos[i] = cd.DocID == p.DocID && cd.Start >= p.AnswerStart && cd.End <= p.AnswerEnd
+			ex.Pos[i] = p.answers(cd.DocID, cd.Start, cd.End, cd.Date, doc)
 		}
 		if debugPairs != nil && len(out) < 40 {
 			fmt.Fprintf(debugPairs, "%s %s %q\n   topic=%q speakers=%q period=%q latest=%v cands=%d answering=%v\n", set, p.DocID, p.Question, u.Topic, u.Speakers, u.Period, u.Latest, len(cands), anyTrue(ex.Pos))
@@ -518,11 +520,11 @@ func ask(ctx context.Context, c config, logf func(string, ...any)) (dataset, err
 
 	var trainEx, devEx []*example
 	for _, set := range []string{"day", "all"} {
-		t, err := examples(ctx, eng, train, set)
+		t, err := examples(ctx, eng, idx, train, set)
 		if err != nil {
 			return ds, err
 		}
-		d, err := examples(ctx, eng, dev, set)
+		d, err := examples(ctx, eng, idx, dev, set)
 		if err != nil {
 			return ds, err
 		}
@@ -938,7 +940,7 @@ func measure(ctx context.Context, c config, stdout io.Writer, logf func(string, 
 	fmt.Fprintf(stdout, "%d pairs dated from %s, whole corpus (%d documents), embedded parameters:\n", len(pairs), c.from.Format("2006-01-02"), m.Docs)
 	var all []*example
 	for _, set := range []string{"day", "all"} {
-		exs, err := examples(ctx, eng, pairs, set)
+		exs, err := examples(ctx, eng, idx, pairs, set)
 		if err != nil {
 			return err
 		}
@@ -978,9 +980,24 @@ func measure(ctx context.Context, c config, stdout io.Writer, logf func(string, 
 	return nil
 }
 
+// docCache reads documents from idx, each once.
+func docCache(idx *index.Index) func(string) (corpus.Document, error) {
+	docs := make(map[string]corpus.Document)
+	return func(id string) (corpus.Document, error) {
+		if d, ok := docs[id]; ok {
+			return d, nil
+		}
+		d, err := idx.Document(id)
+		if err == nil {
+			docs[id] = d
+		}
+		return d, err
+	}
+}
+
 // baseline is plain BM25 over passages: Bleve's ranking of the question's
-// words, every word kept; a hit is a passage of the answering turn among
-// the first one or three.
+// words, every word kept; a hit is a passage of the answering turn (or
+// of a copy of it, see pair.answers) among the first one or three.
 func baseline(ctx context.Context, idx *index.Index, pairs []pair, set string) [2]float64 {
 	var h [2]float64
 	for _, p := range pairs {
@@ -996,16 +1013,14 @@ func baseline(ctx context.Context, idx *index.Index, pairs []pair, set string) [
 		if err != nil {
 			continue
 		}
-		doc, err := idx.Document(p.DocID)
-		if err != nil {
-			continue
-		}
+		doc := docCache(idx)
 		for i, hit := range hits {
-			if hit.DocID != p.DocID || hit.Passage >= len(doc.Passages) {
+			d, err := doc(hit.DocID)
+			if err != nil || hit.Passage >= len(d.Passages) {
 				continue
 			}
-			ps := doc.Passages[hit.Passage]
-			if ps.Start >= p.AnswerStart && ps.End <= p.AnswerEnd {
+			ps := d.Passages[hit.Passage]
+			if p.answers(hit.DocID, ps.Start, ps.End, d.Date, doc) {
 				if i == 0 {
 					h[0]++
 				}
