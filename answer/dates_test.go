@@ -206,3 +206,63 @@ func TestFindTermPeriod(t *testing.T) {
 		}
 	}
 }
+
+// TestAsOf asks as of a past day: what was published later is not
+// there, and "the latest" is the latest up to that day.
+func TestAsOf(t *testing.T) {
+	lines := []string{
+		`{"id":"d2022","title":"Statement on the Unemployment Rate","date":"2022-12-02","text":"The unemployment rate stayed at 3.7 percent in November, near a fifty-year low."}`,
+		`{"id":"d2023","title":"Statement on the Unemployment Rate","date":"2023-12-08","text":"The unemployment rate fell to 3.7 percent in November, the longest stretch below 4 percent since the 1960s."}`,
+		`{"id":"d2026","title":"Statement on the Unemployment Rate","date":"2026-06-05","text":"The unemployment rate stayed at 4.3 percent in May as the economy added jobs."}`,
+	}
+	path := filepath.Join(t.TempDir(), "rate.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs, probs, err := corpus.Load(path)
+	if err != nil || len(probs) > 0 {
+		t.Fatalf("load: %v %v", err, probs)
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := index.Build(t.Context(), dir, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	q, err := ParseQuestion("What is the latest unemployment rate?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		asOf time.Time
+		want string
+	}{
+		{time.Time{}, "d2026"},
+		{time.Date(2023, 12, 31, 23, 59, 59, 0, time.UTC), "d2023"},
+		{time.Date(2023, 1, 15, 0, 0, 0, 0, time.UTC), "d2022"},
+	} {
+		eng := New(idx)
+		eng.AsOf = c.asOf
+		if !c.asOf.IsZero() {
+			eng.Now = func() time.Time { return c.asOf }
+		}
+		a, err := eng.Ask(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Quotes) == 0 {
+			t.Fatalf("as of %v: no quotes (note %q)", c.asOf, a.Note)
+		}
+		if got := a.Quotes[0].DocID; got != c.want {
+			t.Errorf("as of %v: first quote from %s %q, want %s", c.asOf, got, a.Quotes[0].Text, c.want)
+		}
+		for _, qt := range a.Quotes {
+			if !c.asOf.IsZero() && qt.Date.After(c.asOf) {
+				t.Errorf("as of %v: a quote of %v: %q", c.asOf, qt.Date, qt.Text)
+			}
+		}
+	}
+}

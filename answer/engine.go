@@ -14,6 +14,11 @@ type Engine struct {
 	// Now is the clock that "last week" and "this year" count from; nil
 	// means time.Now.
 	Now func() time.Time
+	// AsOf, when set, answers as the corpus stood that day: documents
+	// dated after it are not searched, and "the latest" is the latest up
+	// to it. bot eval --now sets it, so that questions written for a past
+	// day are asked of what had been published by then.
+	AsOf time.Time
 	// Bridge relates question words to answer words; New sets the one
 	// cmd/train fitted. The trainer sets its own.
 	Bridge Bridge
@@ -146,7 +151,7 @@ func (e *Engine) search(ctx context.Context, qu query) (r ranked, outside bool, 
 			return r2, true, nil
 		}
 	}
-	r2, err := e.rank(ctx, qu.widened(e.idx.Newest()))
+	r2, err := e.rank(ctx, qu.widened(e.newest()))
 	if err != nil {
 		return r, false, err
 	}

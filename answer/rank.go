@@ -86,18 +86,18 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		Terms: qs.order, Since: qu.period.since, Until: qu.period.until,
 		Source: qu.q.Source, Speakers: qu.speakers, Size: candidatePassages, StableTies: e.Stable,
 	}
-	hits, err := e.idx.Search(ctx, base)
+	hits, err := e.searchIndex(ctx, base)
 	if err != nil {
 		return r, err
 	}
 	lists := [][]index.Hit{hits}
-	newest := e.idx.Newest()
+	newest := e.newest()
 	if qu.recent == recencyStrong && !newest.IsZero() {
 		from := newest.AddDate(-1, 0, 0)
 		if base.Since.Before(from) && (base.Until.IsZero() || base.Until.After(from)) {
 			recent := base
 			recent.Since = from
-			more, err := e.idx.Search(ctx, recent)
+			more, err := e.searchIndex(ctx, recent)
 			if err != nil {
 				return r, err
 			}
@@ -120,7 +120,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		for _, t := range e.idx.Analyze(year) {
 			after.Must = append(after.Must, t.Term)
 		}
-		more, err := e.idx.Search(ctx, after)
+		more, err := e.searchIndex(ctx, after)
 		if err != nil {
 			return r, err
 		}
@@ -150,7 +150,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	if len(pl.cands) < minCandidates && len(hits) == base.Size {
 		wide := base
 		wide.Size = widePassages
-		if lists[0], err = e.idx.Search(ctx, wide); err != nil {
+		if lists[0], err = e.searchIndex(ctx, wide); err != nil {
 			return r, err
 		}
 		lists[0] = byScore(lists[0], laterHits)
@@ -1244,6 +1244,25 @@ func common(a, b []string) int {
 		default:
 			j++
 		}
+	}
+	return n
+}
+
+// searchIndex searches the index for q, up to AsOf when it is set and the
+// index holds later documents (a limit on dates leaves out undated
+// documents, and it changes the scores).
+func (e *Engine) searchIndex(ctx context.Context, q index.Query) ([]index.Hit, error) {
+	if !e.AsOf.IsZero() && e.AsOf.Before(e.idx.Newest()) && (q.Until.IsZero() || q.Until.After(e.AsOf)) {
+		q.Until = e.AsOf
+	}
+	return e.idx.Search(ctx, q)
+}
+
+// newest is the date of the newest document searched.
+func (e *Engine) newest() time.Time {
+	n := e.idx.Newest()
+	if !e.AsOf.IsZero() && n.After(e.AsOf) {
+		return e.AsOf
 	}
 	return n
 }

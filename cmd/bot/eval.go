@@ -72,7 +72,7 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	verbose := fs.Bool("v", false, "print every question's outcome: misses in full, hits and declines in a line")
 	indexDir := fs.String("index", "", "use (and refresh) this index directory instead of a temporary one")
-	now := fs.String("now", "", "the date questions such as \"last week\" count from, YYYY-MM-DD (default: today)")
+	now := fs.String("now", "", "the day the questions are asked, YYYY-MM-DD: \"last week\" counts from it, and documents dated after it are left out (default: today, all documents)")
 	if err := parseFlags(fs, args, 0, "eval takes no arguments, got %q"); err != nil {
 		return err
 	}
@@ -107,6 +107,7 @@ func runEval(ctx context.Context, m *Main, args []string) error {
 			return usageError(fmt.Sprintf("--now %q is not a date (YYYY-MM-DD)", *now))
 		}
 		eng.Now = func() time.Time { return t.Add(12 * time.Hour) }
+		eng.AsOf = t.Add(24*time.Hour - time.Nanosecond)
 	}
 	// Quotes are checked against the documents as the index stores them:
 	// the refresh compared every stored document with its source by a hash
