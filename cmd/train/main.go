@@ -156,6 +156,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.measure {
 		return measure(ctx, c, stdout, logf)
 	}
+	// The fit takes a while: a folder it cannot write to is said now.
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
 	return fit(ctx, c, stdout, logf)
 }
 

@@ -15,7 +15,7 @@ var update = flag.Bool("update", false, "rewrite testdata/params.golden.json")
 // files it wrote.
 func train(t *testing.T) (params, bridge []byte) {
 	t.Helper()
-	out := t.TempDir()
+	out := filepath.Join(t.TempDir(), "fit") // made by the trainer
 	args := []string{
 		"--corpus", filepath.Join("testdata", "corpus"), "--out", out, "--work", t.TempDir(),
 		"--before", "2030-01-01", "--dev", "2023-01-01", "--every", "1", "--iters", "50",
