@@ -44,6 +44,31 @@ func TestCitations(t *testing.T) {
 	}
 }
 
+// A law or programme named with a word of the question is not what the
+// question is about, unless the question names it.
+func TestOtherLaws(t *testing.T) {
+	text := "The Inflation Reduction Act capped insulin at $35, and the American Rescue Plan cut child poverty; inflation fell."
+	for _, c := range []struct {
+		question string
+		want     []string
+	}{
+		{"What's the latest inflation rate?", []string{"Inflation Reduction Act"}},
+		{"How much did the Inflation Reduction Act cap insulin at?", nil},
+		{"What did the rescue plan do for child poverty?", nil}, // "rescue plan": two of three words
+		{"Did the American Rescue Plan cut child poverty?", nil},
+		{"What is the price of insulin?", nil},
+	} {
+		qs := sample.eng.prepare(c.question)
+		var got []string
+		for _, sp := range sample.eng.otherLaws(text, qs) {
+			got = append(got, text[sp[0]:sp[1]])
+		}
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("otherLaws for %q = %q, want %q", c.question, got, c.want)
+		}
+	}
+}
+
 func TestNumberNear(t *testing.T) {
 	qs := questionTerms{kind: kindNumber, all: map[string]bool{"how": true, "many": true, "jobs": true, "were": true, "added": true}}
 	qs.counted = map[string]bool{index.Stem("jobs"): true}

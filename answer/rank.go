@@ -912,6 +912,10 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 	}
 	toks := e.idx.Analyze(text)
 	cites := citations(text)
+	if names := e.otherLaws(text, qs); len(names) > 0 {
+		cites = append(cites, names...)
+		slices.SortFunc(cites, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+	}
 	terms := make([]map[string]int, len(sents))
 	seqs := make([][]string, len(sents))
 	lens := make([]int, len(sents))
@@ -1047,6 +1051,43 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 // (Regulating Imports With a Reciprocal Tariff …)". Submatch 1 is the
 // title.
 var reCitation = regexp.MustCompile(`\b(?:Executive Order|Proclamation|Memorandum|Directive|Order)\s+(?:No\.\s*)?\d[\d-]*(?:\s+of\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?,?\s*\(([^()]*)\)`)
+
+// reLawName finds the name of a law or programme: "Inflation Reduction
+// Act", "American Rescue Plan", "CHIPS and Science Act".
+var reLawName = regexp.MustCompile(`\b[A-Z][\p{L}’'-]*(?:\s+(?:(?:and|of|for|the|to|on|in)\s+)?[A-Z][\p{L}’'-]*)*\s+(?:Act|Law|Plan|Program|Initiative|Agenda)\b`)
+
+// otherLaws returns the byte spans of the names of laws and programmes in
+// text that share a word with the question but are not what it names:
+// "inflation" in "the Inflation Reduction Act" does not answer "what's
+// the latest inflation rate?", nor "jobs" in "the Infrastructure
+// Investment and Jobs Act" a question on jobs. A name of which the
+// question holds half the words or more is its own.
+func (e *Engine) otherLaws(text string, qs questionTerms) [][2]int {
+	if !strings.Contains(text, "Act") && !strings.Contains(text, "Law") && !strings.Contains(text, "Plan") &&
+		!strings.Contains(text, "Program") && !strings.Contains(text, "Initiative") && !strings.Contains(text, "Agenda") {
+		return nil
+	}
+	var out [][2]int
+	for _, m := range reLawName.FindAllStringIndex(text, -1) {
+		if strings.HasPrefix(text[m[0]:m[1]], "The ") {
+			m[0] += len("The ")
+		}
+		words, held := 0, 0
+		for _, t := range e.idx.Analyze(text[m[0]:m[1]]) {
+			if e.stop[t.Term] {
+				continue
+			}
+			words++
+			if _, ok := qs.terms[index.Stem(t.Term)]; ok {
+				held++
+			}
+		}
+		if held > 0 && 2*held < words {
+			out = append(out, [2]int{m[0], m[1]})
+		}
+	}
+	return out
+}
 
 // citations returns the byte spans of the titles text cites (see
 // reCitation), in order. Their words say what the cited document is
