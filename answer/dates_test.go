@@ -128,24 +128,7 @@ func TestLaterNaming(t *testing.T) {
 		`{"id":"d2022","title":"Statement on the Jobs Report","date":"2022-01-07","text":"In 2021, the economy created 6.7 million jobs, the most jobs in any year on record. The economy created 199,000 jobs in December alone."}`,
 		`{"id":"d2024","title":"Statement on Jobs","date":"2024-03-08","text":"In 2021, the economy created 6.7 million new jobs across the country."}`,
 	}
-	path := filepath.Join(t.TempDir(), "jobs.jsonl")
-	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	docs, probs, err := corpus.Load(path)
-	if err != nil || len(probs) > 0 {
-		t.Fatalf("load: %v %v", err, probs)
-	}
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, err := index.Build(t.Context(), dir, docs, nil); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := index.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
-	eng := New(idx)
+	eng := New(jsonlIndex(t, lines))
 	eng.Now = func() time.Time { return time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC) }
 
 	q, err := ParseQuestion("How many jobs did the economy create in 2021?")
@@ -207,15 +190,11 @@ func TestFindTermPeriod(t *testing.T) {
 	}
 }
 
-// TestAsOf asks as of a past day: what was published later is not
-// there, and "the latest" is the latest up to that day.
-func TestAsOf(t *testing.T) {
-	lines := []string{
-		`{"id":"d2022","title":"Statement on the Unemployment Rate","date":"2022-12-02","text":"The unemployment rate stayed at 3.7 percent in November, near a fifty-year low."}`,
-		`{"id":"d2023","title":"Statement on the Unemployment Rate","date":"2023-12-08","text":"The unemployment rate fell to 3.7 percent in November, the longest stretch below 4 percent since the 1960s."}`,
-		`{"id":"d2026","title":"Statement on the Unemployment Rate","date":"2026-06-05","text":"The unemployment rate stayed at 4.3 percent in May as the economy added jobs."}`,
-	}
-	path := filepath.Join(t.TempDir(), "rate.jsonl")
+// jsonlIndex indexes documents given as lines of JSONL; it is closed
+// when the test ends.
+func jsonlIndex(t *testing.T, lines []string) *index.Index {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "docs.jsonl")
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +210,19 @@ func TestAsOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
+	t.Cleanup(func() { idx.Close() })
+	return idx
+}
+
+// TestAsOf asks as of a past day: what was published later is not
+// there, and "the latest" is the latest up to that day.
+func TestAsOf(t *testing.T) {
+	lines := []string{
+		`{"id":"d2022","title":"Statement on the Unemployment Rate","date":"2022-12-02","text":"The unemployment rate stayed at 3.7 percent in November, near a fifty-year low."}`,
+		`{"id":"d2023","title":"Statement on the Unemployment Rate","date":"2023-12-08","text":"The unemployment rate fell to 3.7 percent in November, the longest stretch below 4 percent since the 1960s."}`,
+		`{"id":"d2026","title":"Statement on the Unemployment Rate","date":"2026-06-05","text":"The unemployment rate stayed at 4.3 percent in May as the economy added jobs."}`,
+	}
+	idx := jsonlIndex(t, lines)
 	q, err := ParseQuestion("What is the latest unemployment rate?")
 	if err != nil {
 		t.Fatal(err)
