@@ -315,7 +315,7 @@ func clipLabel(s string) (label string, quoted bool) {
 }
 
 var (
-	labelConnectors = map[string]bool{"of": true, "the": true, "and": true, "for": true, "on": true, "in": true, "at": true, "de": true, "du": true, "la": true, "le": true, "des": true, "del": true, "&": true, "to": true}
+	labelConnectors = map[string]bool{"of": true, "the": true, "and": true, "for": true, "on": true, "in": true, "at": true, "de": true, "du": true, "la": true, "le": true, "des": true, "del": true, "von": true, "van": true, "der": true, "den": true, "da": true, "di": true, "bin": true, "al": true, "&": true, "to": true}
 	// labelRoles are the lower-case words of a clipping's label between
 	// its outlet and its person: "Fox Business Network anchor Cheryl
 	// Casone: “…”", "Washington Post columnist Marc Thiessen: “…”".
@@ -324,7 +324,6 @@ var (
 		"contributor": true, "commentator": true, "analyst": true, "editor": true, "writer": true, "author": true,
 		"founder": true, "co-founder": true, "spokesman": true, "spokeswoman": true, "spokesperson": true,
 		"advisor": true, "adviser": true, "economist": true, "strategist": true, "pollster": true, "journalist": true,
-		"von": true, "van": true, "der": true, "den": true, "da": true, "di": true, "bin": true, "al": true,
 	}
 	reMonthFirst = regexp.MustCompile(`^(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday)\b`)
 )
