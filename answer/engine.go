@@ -286,9 +286,10 @@ func (e *Engine) quote(c *candidate, all []*candidate, taken func(i int) bool) (
 func (e *Engine) joins(c *candidate, i int) bool {
 	s := strings.TrimSpace(c.doc.Body[c.sents[i].Start:c.sents[i].End])
 	core := strings.TrimRight(s, `"'”’) `)
+	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
 	return core != "" && !strings.HasSuffix(core, "?") && !stageNote(s) && hasLower(s) &&
-		(strings.HasSuffix(core, ".") || strings.HasSuffix(core, "!")) && !reFormula.MatchString(s) &&
-		!reGreeting.MatchString(strings.ToLower(strings.ReplaceAll(s, "’", "'")))
+		(strings.HasSuffix(core, ".") || strings.HasSuffix(core, "!")) && !formula(s, lower) &&
+		!reGreeting.MatchString(lower)
 }
 
 // quoteSpan cites sentences lo..hi of c's passage, cut to maxQuoteBytes.

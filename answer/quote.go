@@ -19,8 +19,8 @@ var (
 	// List markers: "(g) ", "12. ", "b) ", "iv. ", "• " (never "Mr. " or "Gen. ").
 	reListMarker = regexp.MustCompile(`^(?:\([a-zA-Z0-9]{1,3}\)|[0-9]{1,3}[.)]|[a-zA-Z]\)|[ivxIVX]{1,4}[.)]|[•·▪‣◦*–—-])\s`)
 	reSection    = regexp.MustCompile(`^(?i:sec(?:tion)?\.?|article|part|title)\s+[0-9IVX]+[a-z]?\b`)
-	// Proclamations and orders open and close with formulas.
-	reFormula   = regexp.MustCompile(`(?i)^(?:now,? therefore|in witness whereof|by the authority vested in me|it is hereby ordered|i hereby (?:direct|order))|do hereby proclaim|hereunto set my hand|it is so ordered`)
+	// Proclamations and orders open and close with formulas (see formula).
+	reFormulaStart = regexp.MustCompile(`(?i)^(?:now,? therefore|in witness whereof|by the authority vested in me|it is hereby ordered|i hereby (?:direct|order))`)
 	reGreeting  = regexp.MustCompile(`^(?:and |well, |so, |okay, |ok, )?(?:thank you|thanks(?: so much| again| all| everyone| everybody| for|[,.!]|$)|good (?:morning|afternoon|evening)|(?:hi|hello|welcome|okay|ok|all right|alright|great|sure|yeah|go ahead)(?:[,.!]| everyone| everybody| all|$))`)
 	reMyth      = regexp.MustCompile(`^\W*(?:MYTH|Myth|CLAIM|Claim|HOAX|Hoax)\W*:`)
 	reClockTime = regexp.MustCompile(`(?i)^\d{1,2}:\d{2}\s*[ap]\.?\s*m\.?`)
@@ -52,6 +52,47 @@ var housekeeping = []string{
 	"good to be back", "good to be here",
 }
 
+// formula reports whether sentence s, and lower, the same in lower case,
+// is a formula of a proclamation or an order: "NOW, THEREFORE, I …",
+// "… do hereby proclaim …", "It is so ordered." The phrases inside a
+// sentence are found without a regular expression, which would scan
+// every sentence a question's passages hold.
+func formula(s, lower string) bool {
+	return reFormulaStart.MatchString(s) || strings.Contains(lower, "do hereby proclaim") ||
+		strings.Contains(lower, "hereunto set my hand") || strings.Contains(lower, "it is so ordered")
+}
+
+// segueWords are words one of which every segue holds (see reSegue): a
+// cheap test before the expression.
+var segueWords = []string{"gears", "topic", "subject", "turn", "switch", "mov", "pivot", "shift"}
+
+// maySegue reports whether lower may match reSegue.
+func maySegue(lower string) bool {
+	for _, w := range segueWords {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayFalseStart reports whether s may match reFalseStart: a hyphen
+// followed by a space, a dash or the end.
+func mayFalseStart(s string) bool {
+	for i := strings.IndexByte(s, '-'); i >= 0; {
+		rest := s[i+1:]
+		if rest == "" || strings.IndexByte("\t\n\f\r ", rest[0]) >= 0 || strings.HasPrefix(rest, "—") || strings.HasPrefix(rest, "–") {
+			return true
+		}
+		j := strings.IndexByte(rest, '-')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}
+
 // reSegue matches short sentences that move a conversation to a subject
 // without saying anything about it: "And if I could switch to Haiti, if
 // you don't mind.", "If I could quickly turn to Haiti."
@@ -73,18 +114,18 @@ func quotable(s string) bool {
 	if core == "" || strings.HasSuffix(core, "?") {
 		return false
 	}
-	if stageNote(s) || reListMarker.MatchString(s) || reSection.MatchString(s) || reClockTime.MatchString(s) || reFormula.MatchString(s) {
+	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
+	if stageNote(s) || reListMarker.MatchString(s) || reSection.MatchString(s) || reClockTime.MatchString(s) || formula(s, lower) {
 		return false
 	}
 	words := CountWords(s)
-	if words < 4 || strings.Contains(s, "-") && CountWords(reFalseStart.ReplaceAllString(s, " ")) < 4 {
+	if words < 4 || mayFalseStart(s) && CountWords(reFalseStart.ReplaceAllString(s, " ")) < 4 {
 		return false // "Thank you.", "2023.", "Michael.", "Thanks, Admiral.", "Wait — wh- — hold on."
 	}
-	lower := strings.ToLower(strings.ReplaceAll(s, "’", "'"))
 	if words < 12 && reGreeting.MatchString(lower) {
 		return false
 	}
-	if words < 25 {
+	if words < 25 && maySegue(lower) {
 		if loc := reSegue.FindStringIndex(lower); loc != nil && (words < 15 || loc[0] < 12) {
 			return false // a segue, or a sentence that opens with one
 		}
