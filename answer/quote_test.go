@@ -98,3 +98,19 @@ func TestClipLabelSpeaker(t *testing.T) {
 		}
 	}
 }
+
+// TestMayFalseStart: the cheap test never misses a sentence reFalseStart
+// matches.
+func TestMayFalseStart(t *testing.T) {
+	for _, s := range []string{
+		"Wait — wh- — hold on.", "I- I think so.", "The Biden-Harris plan.", "We wh-", "so-\tcalled",
+		"It is a well-known fact.", "No hyphen here.", "A dash—and on.", "re-—", "x-–y",
+	} {
+		if reFalseStart.MatchString(s) && !mayFalseStart(s) {
+			t.Errorf("mayFalseStart(%q) = false, but reFalseStart matches", s)
+		}
+	}
+	if mayFalseStart("The Biden-Harris plan.") {
+		t.Error(`mayFalseStart("The Biden-Harris plan.") = true, want false`)
+	}
+}
