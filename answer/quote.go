@@ -21,9 +21,9 @@ var (
 	reSection    = regexp.MustCompile(`^(?i:sec(?:tion)?\.?|article|part|title)\s+[0-9IVX]+[a-z]?\b`)
 	// Proclamations and orders open and close with formulas (see formula).
 	reFormulaStart = regexp.MustCompile(`(?i)^(?:now,? therefore|in witness whereof|by the authority vested in me|it is hereby ordered|i hereby (?:direct|order))`)
-	reGreeting  = regexp.MustCompile(`^(?:and |well, |so, |okay, |ok, )?(?:thank you|thanks(?: so much| again| all| everyone| everybody| for|[,.!]|$)|good (?:morning|afternoon|evening)|(?:hi|hello|welcome|okay|ok|all right|alright|great|sure|yeah|go ahead)(?:[,.!]| everyone| everybody| all|$))`)
-	reMyth      = regexp.MustCompile(`^\W*(?:MYTH|Myth|CLAIM|Claim|HOAX|Hoax)\W*:`)
-	reClockTime = regexp.MustCompile(`(?i)^\d{1,2}:\d{2}\s*[ap]\.?\s*m\.?`)
+	reGreeting     = regexp.MustCompile(`^(?:and |well, |so, |okay, |ok, )?(?:thank you|thanks(?: so much| again| all| everyone| everybody| for|[,.!]|$)|good (?:morning|afternoon|evening)|(?:hi|hello|welcome|okay|ok|all right|alright|great|sure|yeah|go ahead)(?:[,.!]| everyone| everybody| all|$))`)
+	reMyth         = regexp.MustCompile(`^\W*(?:MYTH|Myth|CLAIM|Claim|HOAX|Hoax)\W*:`)
+	reClockTime    = regexp.MustCompile(`(?i)^\d{1,2}:\d{2}\s*[ap]\.?\s*m\.?`)
 )
 
 // housekeeping are phrases, lower case, of sentences about the event
