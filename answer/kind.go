@@ -63,7 +63,7 @@ func classify(q string) answerKind {
 var (
 	reNumber = regexp.MustCompile(`\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|trillion|dozen|dozens|half|percent)\b`)
 	reTime   = regexp.MustCompile(`(?i)\b(1[0-9]{3}|20[0-9]{2})s?\b|\b(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|aug|sept|oct|nov|dec)\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|yesterday|tonight)\b|\b(century|decade|weeks?|months?|years?|days?|hours?) (ago|later|earlier|before|after|following)\b|\b(next|last|this|early|late|mid)[- ](week|month|year|spring|summer|fall|autumn|winter|january|february|march|april|may|june|july|august|september|october|november|december)\b|\b\d{1,2}(:\d\d)? ?(a\.m\.|p\.m\.)|\b(since|until|before|after|during|by) (the )?\d`)
-	reNegate = regexp.MustCompile(`(?i)\b(not|no|never|n't|nor|neither|won't|cannot)\b`)
+	reNegate = regexp.MustCompile(`(?i)\b(not|no|never|n't|nor|neither|won't|cannot|without)\b`)
 	rePlace  = regexp.MustCompile(`\b(in|at|from|to|near|across|outside|inside) (the )?[A-Z]`)
 )
 
@@ -178,30 +178,38 @@ func hasNewName(sentence string, qs questionTerms) bool {
 // row ("Marco Rubio", "Leon E. Panetta", "Press Secretary Karoline
 // Leavitt"), one of them neither the question's, nor an office or
 // institution word ("Executive Order", "Homeland Security"), nor a
-// sentence's usual capitalised opening.
+// sentence's usual capitalised opening. A run that ends in an institution
+// word names a thing, not a person: "the AI Action Plan" does not say who
+// the AI czar is.
 func hasPersonName(sentence string, qs questionTerms) bool {
 	run, named := 0, false
+	last := "" // the run's last word, lower case
+	ends := func() bool { return run >= 2 && named && !institution[last] }
 	for i, w := range strings.Fields(sentence) {
 		t := strings.Trim(w, wordPunct)
 		r, _ := utf8.DecodeRuneInString(t)
 		if t == "" || !unicode.IsUpper(r) {
+			if ends() {
+				return true
+			}
 			run, named = 0, false
 			continue
 		}
 		lw := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(t, "’s"), "'s"))
 		if !commonCapitalised[lw] {
 			run++
+			last = lw
 			// The first word is capitalised whatever it is.
 			named = named || i > 0 && len(t) > 2 && !qs.all[lw] && !qs.all[strings.TrimSuffix(lw, "s")] && !institution[lw]
 		}
-		if run >= 2 && named {
-			return true
-		}
 		if last, _ := utf8.DecodeLastRuneInString(w); strings.ContainsRune(",;:)”\"", last) {
+			if ends() {
+				return true
+			}
 			run, named = 0, false // the name ends with the clause
 		}
 	}
-	return false
+	return ends()
 }
 
 // namesHolder reports whether the sentence names a person who may hold

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
@@ -156,5 +157,107 @@ func TestOwnTopicFirst(t *testing.T) {
 	}
 	if !before(own, related) || !before(near, &candidate{doc: d, i: 3, score: 8}) {
 		t.Errorf("between sentences alike in topic, the score does not decide")
+	}
+}
+
+// TestSlots: "troops to Ukraine" is not met by troops sent elsewhere.
+func TestSlots(t *testing.T) {
+	qs := sample.eng.prepare("Will the US send troops to Ukraine?")
+	want := []slot{{pre: "send", head: "troop", prep: "to", fill: "ukrain"}}
+	if fmt.Sprint(qs.slots) != fmt.Sprint(want) {
+		t.Fatalf("slots = %+v, want %+v", qs.slots, want)
+	}
+	for s, want := range map[string][]string{
+		"The United States is willing to send troops to NATO allies if Russia invades Ukraine.": {"troop", "ukrain", "send"},
+		"Troops to NATO allies; nothing about Ukraine.":                                         {"troop", "ukrain"}, // not sent
+		"He would not send troops to Ukraine.":                                                  nil,
+		"We sent aid and troops to Poland, Romania and Ukraine.":                                nil, // a few words on
+		"Troops arrived in Ukraine.":                                                            nil, // another preposition: nothing said
+		"We will not send troops to the region.":                                                nil, // "the region" may be Ukraine
+		"We will send troops to Poland.":                                                        {"troop", "ukrain", "send"},
+	} {
+		var words []word
+		for _, tok := range sample.eng.idx.Analyze(s) {
+			words = append(words, word{tok.Term, unicode.IsUpper(firstRune(s[tok.Start:]))})
+		}
+		if got := slotConflicts(qs.slots, words); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("slotConflicts(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if got := sample.eng.prepare("What did Biden say about tariffs on Canada?").slots; len(got) != 1 || got[0].head != "tariff" || got[0].fill != "canada" {
+		t.Errorf("tariffs on Canada: slots %+v", got)
+	}
+	if got := sample.eng.prepare("How many people live in the city?").slots; len(got) != 0 {
+		t.Errorf("live in the city: slots %+v, want none (not a name)", got)
+	}
+}
+
+// TestCountry: the question's "US" is the country, which a sentence may
+// call the United States or American, and not the pronoun "us".
+func TestCountry(t *testing.T) {
+	idx := jsonlIndex(t, []string{
+		`{"id":"pron","title":"Remarks","date":"2022-01-05","text":"Let us talk about the pipeline sanctions today."}`,
+		`{"id":"name","title":"Remarks","date":"2022-01-05","text":"The United States imposed pipeline sanctions today."}`,
+		`{"id":"adj","title":"Remarks","date":"2022-01-05","text":"American pipeline sanctions took effect today."}`,
+		`{"id":"abbr","title":"Remarks","date":"2022-01-05","text":"U.S. pipeline sanctions took effect today."}`,
+	})
+	eng := New(idx)
+	for q, want := range map[string]map[string]bool{
+		"Did the US impose pipeline sanctions?":      {"pron": false, "name": true, "adj": true, "abbr": true},
+		"Did US pipeline sanctions take effect?":     {"pron": false, "name": true, "adj": true, "abbr": true},
+		"Did they tell us about pipeline sanctions?": {"pron": false, "name": false, "adj": false, "abbr": false}, // the pronoun asks nothing of the country
+	} {
+		_, cands, err := eng.Candidates(t.Context(), Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		us := eng.prepare(q).terms["us"]
+		for _, c := range cands {
+			w, ok := want[c.DocID]
+			if !ok {
+				continue
+			}
+			delete(want, c.DocID)
+			qs := eng.prepare(q)
+			covered := c.Features[fCov]*qs.total >= qs.terms["pipelin"]+qs.terms["sanction"]+us-1e-9 && us > 0
+			if covered != w {
+				t.Errorf("%q: %s's sentence covers the US: %v, want %v (cov %.3f)", q, c.DocID, covered, w, c.Features[fCov])
+			}
+		}
+		if len(want) > 0 {
+			t.Errorf("%q: no candidate from %v", q, want)
+		}
+	}
+}
+
+// TestYesNoAnswer: a yes/no question is answered by a sentence that says
+// no, or yes in so many words; "without" says no too.
+func TestYesNoAnswer(t *testing.T) {
+	qs := questionTerms{kind: kindYesNo}
+	for s, want := range map[string]float64{
+		"He would not order the deployment of American troops to Ukraine.":         1,
+		"Even without the prospect of sending in U.S. troops, officials insisted.": 1,
+		"There is no intention of sending troops.":                                 1,
+		"The United States is willing to send troops to NATO allies.":              0,
+		"The withdrawal of troops from Afghanistan ended on August 30.":            0, // "with…" is not "without"
+	} {
+		if yes, _ := answerType(qs, s); yes != want {
+			t.Errorf("answerType(%q) = %v, want %v", s, yes, want)
+		}
+	}
+}
+
+// TestThingNotPerson: capitalised words that end in an institution word
+// name a thing.
+func TestThingNotPerson(t *testing.T) {
+	qs := questionTerms{kind: kindPerson, all: map[string]bool{"who": true, "is": true, "trump's": true, "ai": true, "and": true, "crypto": true, "czar": true}}
+	for s, want := range map[string]bool{
+		"The order directs the development of an AI Action Plan, led by the White House AI & Crypto Czar.": false,
+		"I want to thank the White House AI and crypto czar, David Sacks.":                                 true,
+		"Trump named David Sacks as the czar.":                                                             true,
+	} {
+		if got := hasPersonName(s, qs); got != want {
+			t.Errorf("hasPersonName(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

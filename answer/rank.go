@@ -551,6 +551,15 @@ type questionTerms struct {
 	uniq       []string        // distinct content terms, sorted: sums over them are reproducible
 	names      []name          // the names the question mentions
 	namesTotal float64         // their weight
+	// country: the question's "us" is the country ("the US", "U.S."),
+	// which a sentence may call the United States, America or
+	// American, and not the pronoun of "let us".
+	country bool
+	// slots are the question's "troops to Ukraine": a word, the
+	// preposition after it and the word that fills it (stems). A
+	// sentence that fills the slot with something else ("troops to NATO
+	// allies") is about another thing (see slotConflicts).
+	slots []slot
 	// unknownWords are the names' words the corpus never uses in any
 	// spelling ("Macron" of a corpus without him; not "Gospic" of one
 	// with "Gospić"), as the question wrote them.
@@ -576,8 +585,15 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 	count := make(map[string]float64) // index term -> times asked
 	unspelt := make(map[string]bool)  // stems of words the corpus has in no spelling
 	var stemOrder []string
-	for _, t := range e.idx.Analyze(text) {
+	toks := e.idx.Analyze(text)
+	for i, t := range toks {
 		qs.all[t.Term] = true
+		if t.Term == "us" {
+			if text[t.Start] != 'U' && !strings.Contains(text[t.Start:t.End], ".") && (i == 0 || toks[i-1].Term != "the") {
+				continue // "tell us": the pronoun
+			}
+			qs.country = true
+		}
 		if e.stop[t.Term] || e.frame[t.Term] || !hasLetterOrDigit(t.Term) {
 			continue
 		}
@@ -624,6 +640,7 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 		}
 	}
 	qs.verbs = e.predicate(text)
+	qs.slots = e.slotsOf(text, toks)
 	for i := 1; i < len(stemOrder); i++ {
 		if stemOrder[i] != stemOrder[i-1] {
 			qs.pairs = append(qs.pairs, [2]string{stemOrder[i-1], stemOrder[i]})
@@ -923,6 +940,11 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		terms[i] = make(map[string]int)
 	}
 	k := 0
+	prev := ""
+	var words [][]word // every word of each sentence, for the question's slots
+	if len(qs.slots) > 0 {
+		words = make([][]word, len(sents))
+	}
 	var stems []string // every word of the passage, to find the question's names in
 	if len(qs.names) > 0 {
 		stems = make([]string, 0, len(toks))
@@ -939,10 +961,20 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 			k++
 		}
 		st := index.Stem(t.Term)
+		if st == "us" && text[t.Start] == 'u' {
+			st = usPronoun // "let us", not the U.S.
+		}
 		if stems != nil {
 			stems = append(stems, st)
 		}
 		terms[k][st]++
+		if qs.country && (st == "america" || st == "american" || t.Term == "state" && prev == "united") {
+			terms[k]["us"]++
+		}
+		prev = t.Term
+		if words != nil {
+			words[k] = append(words[k], word{t.Term, unicode.IsUpper(firstRune(text[t.Start:]))})
+		}
 		if !e.stop[t.Term] {
 			seqs[k] = append(seqs[k], st)
 		}
@@ -981,9 +1013,16 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 			continue
 		}
 		var match, covered, adj, pass, qturn, ttl, bridged float64
+		var elsewhere []string // the question's words the sentence puts in another slot
+		if words != nil {
+			elsewhere = slotConflicts(qs.slots, words[i])
+		}
 		for _, t := range qs.uniq {
 			w := qs.terms[t]
 			tf := float64(terms[i][t])
+			if slices.Contains(elsewhere, t) {
+				tf = 0
+			}
 			if tf > 0 {
 				norm := 1 - bm25B + bm25B*float64(lens[i])/avgSentTerms
 				match += w * tf * (bm25K1 + 1) / (tf + bm25K1*norm)
@@ -1044,6 +1083,97 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		out = append(out, c)
 	}
 	return out
+}
+
+// firstRune is the first letter of s.
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// usPronoun is what the pronoun "us" is counted as in a sentence, so that
+// it does not meet the question's "US".
+const usPronoun = "us·pron"
+
+// slot is a word of the question with the preposition after it and the
+// word that fills it: "troops to Ukraine", "tariffs on Canada", "nominate
+// to the Supreme Court". All are stems, the preposition as written.
+type slot struct{ pre, head, prep, fill string }
+
+// word is a word of a sentence as analysed, and whether it is written
+// with a capital.
+type word struct {
+	term string
+	caps bool
+}
+
+// slotPreps are the prepositions whose object tells things apart: troops
+// sent to Ukraine or to NATO allies, tariffs on Canada or on China.
+var slotPreps = map[string]bool{"to": true, "on": true, "in": true, "into": true, "against": true, "for": true, "from": true, "with": true}
+
+// slotSkip are the words between a preposition and its object.
+var slotSkip = map[string]bool{"the": true, "a": true, "an": true, "its": true, "their": true, "our": true}
+
+// slotsOf finds the question's slots in its analysed words: a content
+// word, a preposition right after it and the next content word, a name
+// (written with a capital): "troops to Ukraine", not "live in the city",
+// whose city a sentence may call by its name.
+func (e *Engine) slotsOf(text string, toks []index.Token) []slot {
+	content := func(t string) bool { return !e.stop[t] && !e.frame[t] && hasLetterOrDigit(t) }
+	var out []slot
+	for i := 0; i+2 < len(toks); i++ {
+		h, p := toks[i], toks[i+1]
+		if !content(h.Term) || !slotPreps[p.Term] || strings.TrimSpace(text[h.End:p.Start]) != "" {
+			continue
+		}
+		j := i + 2
+		for j < len(toks) && slotSkip[toks[j].Term] {
+			j++
+		}
+		if j < len(toks) && content(toks[j].Term) && unicode.IsUpper(firstRune(text[toks[j].Start:])) {
+			s := slot{head: index.Stem(h.Term), prep: p.Term, fill: index.Stem(toks[j].Term)}
+			if i > 0 && content(toks[i-1].Term) && strings.TrimSpace(text[toks[i-1].End:h.Start]) == "" {
+				s.pre = index.Stem(toks[i-1].Term) // "send" of "send troops to Ukraine"
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// slotConflicts returns the words of the slots that a sentence's words
+// (analysed, stop words kept) fill with another name and never with the
+// question's: "send troops to NATO allies if Russia invades Ukraine" is
+// not about troops to Ukraine. A fill a few words on still counts ("aid
+// to Israel and Ukraine").
+func slotConflicts(slots []slot, words []word) (conflicts []string) {
+	for _, s := range slots {
+		other, same, pre := false, false, false
+		for p := 0; p+2 < len(words) && !same; p++ {
+			if words[p+1].term != s.prep || index.Stem(words[p].term) != s.head {
+				continue
+			}
+			pre = pre || s.pre != "" && p > 0 && index.Stem(words[p-1].term) == s.pre
+			q := p + 2
+			for q < len(words) && slotSkip[words[q].term] {
+				q++
+			}
+			for r := q; r < len(words) && r <= q+3; r++ {
+				if index.Stem(words[r].term) == s.fill {
+					same = true
+					break
+				}
+			}
+			other = other || q < len(words) && words[q].caps
+		}
+		if other && !same {
+			conflicts = append(conflicts, s.head, s.fill)
+			if pre {
+				conflicts = append(conflicts, s.pre)
+			}
+		}
+	}
+	return conflicts
 }
 
 // reCitation finds the title of another order cited in the text of an
