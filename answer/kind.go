@@ -202,7 +202,7 @@ func hasPersonName(sentence string, qs questionTerms) bool {
 			// The first word is capitalised whatever it is.
 			named = named || i > 0 && len(t) > 2 && !qs.all[lw] && !qs.all[strings.TrimSuffix(lw, "s")] && !institution[lw]
 		}
-		if last, _ := utf8.DecodeLastRuneInString(w); strings.ContainsRune(",;:)”\"", last) {
+		if end, _ := utf8.DecodeLastRuneInString(w); strings.ContainsRune(",;:)”\"", end) {
 			if ends() {
 				return true
 			}

@@ -1153,7 +1153,6 @@ func slotConflicts(slots []slot, words []word) (conflicts []string) {
 			if words[p+1].term != s.prep || index.Stem(words[p].term) != s.head {
 				continue
 			}
-			pre = pre || s.pre != "" && p > 0 && index.Stem(words[p-1].term) == s.pre
 			q := p + 2
 			for q < len(words) && slotSkip[words[q].term] {
 				q++
@@ -1164,7 +1163,10 @@ func slotConflicts(slots []slot, words []word) (conflicts []string) {
 					break
 				}
 			}
-			other = other || q < len(words) && words[q].caps
+			if !same && q < len(words) && words[q].caps {
+				other = true // another name fills it; so may the question's word before
+				pre = pre || s.pre != "" && p > 0 && index.Stem(words[p-1].term) == s.pre
+			}
 		}
 		if other && !same {
 			conflicts = append(conflicts, s.head, s.fill)
