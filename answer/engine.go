@@ -34,6 +34,7 @@ type Engine struct {
 	idx      *index.Index
 	stop     map[string]bool // analysed stop words
 	frame    map[string]bool // analysed frame words: how something was said, not what about
+	kin      map[string]*kin // stems of words that meet in full -> their family (see placeWords, verbForms)
 	timeout  time.Duration
 	speakers speakerCache
 }
@@ -51,6 +52,7 @@ func New(idx *index.Index) *Engine {
 			e.frame[t.Term] = true
 		}
 	}
+	e.kin = kinOf(idx)
 	return e
 }
 

@@ -175,17 +175,55 @@ func TestSlots(t *testing.T) {
 		"Troops arrived in Ukraine.":                                                            nil, // another preposition: nothing said
 		"We will not send troops to the region.":                                                nil, // "the region" may be Ukraine
 		"We will send troops to Poland.":                                                        {"troop", "ukrain", "send"},
+		"We will send troops to Ukrainian units.":                                               nil, // the place's other word
 	} {
 		var words []word
 		for _, tok := range sample.eng.idx.Analyze(s) {
 			words = append(words, word{tok.Term, unicode.IsUpper(firstRune(s[tok.Start:]))})
 		}
-		if got := slotConflicts(qs.slots, words); fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := slotConflicts(qs.slots, words, qs.alias); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("slotConflicts(%q) = %q, want %q", s, got, want)
 		}
 	}
 	if got := sample.eng.prepare("What did Biden say about tariffs on Canada?").slots; len(got) != 1 || got[0].head != "tariff" || got[0].fill != "canada" {
 		t.Errorf("tariffs on Canada: slots %+v", got)
+	}
+	// A name written with accents in the sentence and without them in the
+	// question is the same name.
+	gospic := sample.eng.prepare("When did the unit move to Gospic?").slots
+	var words []word
+	for _, tok := range sample.eng.idx.Analyze("The unit moved to Gospić in 1991.") {
+		words = append(words, word{tok.Term, true})
+	}
+	if len(gospic) != 1 || slotConflicts(gospic, words, nil) != nil {
+		t.Errorf("move to Gospic vs Gospić: slots %+v, conflicts %q", gospic, slotConflicts(gospic, words, nil))
+	}
+	// A fill in capitals is met by a name's initials, "the United
+	// States" by "the U.S."; another name still conflicts.
+	for q, sentences := range map[string]map[string]bool{
+		"When did WJZ-TV in NYC begin broadcasting?": {
+			"WJZ-TV in New York City began broadcasting on August 10, 1948.": false,
+			"WJZ-TV in Baltimore began broadcasting in 1948.":                true,
+		},
+		"Who was the broadcaster for Super Bowl 50 in the United States?": {
+			"CBS broadcast Super Bowl 50 in the U.S. as part of an eight-year agreement.": false,
+			"Super Bowl 50 in Santa Clara was the first played there.":                    true,
+		},
+	} {
+		slots := sample.eng.prepare(q).slots
+		if len(slots) == 0 {
+			t.Errorf("%q: no slots", q)
+			continue
+		}
+		for s, conflict := range sentences {
+			var words []word
+			for _, tok := range sample.eng.idx.Analyze(s) {
+				words = append(words, word{tok.Term, unicode.IsUpper(firstRune(s[tok.Start:]))})
+			}
+			if got := slotConflicts(slots, words, nil) != nil; got != conflict {
+				t.Errorf("%q against %q: conflict %v, want %v (slots %+v)", q, s, got, conflict, slots)
+			}
+		}
 	}
 	if got := sample.eng.prepare("How many people live in the city?").slots; len(got) != 0 {
 		t.Errorf("live in the city: slots %+v, want none (not a name)", got)
@@ -258,6 +296,76 @@ func TestThingNotPerson(t *testing.T) {
 	} {
 		if got := hasPersonName(s, qs); got != want {
 			t.Errorf("hasPersonName(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestPlaces: a country and the word for its people or things meet in
+// full, either way round, in the sentence, its document's title and the
+// search; other places do not.
+func TestPlaces(t *testing.T) {
+	idx := jsonlIndex(t, []string{
+		`{"id":"country","title":"Remarks","date":"2022-01-05","text":"Troops massed along the border of Ukraine this week."}`,
+		`{"id":"adj","title":"Remarks","date":"2022-01-05","text":"Troops massed along the Ukrainian border this week."}`,
+		`{"id":"people","title":"Remarks","date":"2022-01-05","text":"Ukrainians watched troops mass along the border this week."}`,
+		`{"id":"other","title":"Remarks","date":"2022-01-05","text":"Troops massed along the Polish border this week."}`,
+		`{"id":"title","title":"Statement on Ukraine","date":"2022-01-05","text":"Troops massed along the border this week."}`,
+	})
+	eng := New(idx)
+	for _, q := range []string{"Are troops massing on the Ukrainian border?", "Are troops massing on the border of Ukraine?"} {
+		_, cands, err := eng.Candidates(t.Context(), Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]bool{"country": true, "adj": true, "people": true, "other": false, "title": true}
+		for _, c := range cands {
+			if c.DocID == "title" {
+				if c.Features[fTitle] == 0 {
+					t.Errorf("%q: the title's Ukraine is not counted (title %.3f)", q, c.Features[fTitle])
+				}
+				delete(want, "title")
+				continue
+			}
+			w, ok := want[c.DocID]
+			if !ok {
+				continue
+			}
+			delete(want, c.DocID)
+			if full := c.Features[fCov] >= 0.999; full != w {
+				t.Errorf("%q: %s's sentence covers the whole topic: %v, want %v (cov %.3f)", q, c.DocID, full, w, c.Features[fCov])
+			}
+		}
+		if len(want) > 0 {
+			t.Errorf("%q: no candidate from %v", q, want)
+		}
+	}
+}
+
+// TestVerbForms: a verb's irregular forms meet in full, so a sentence
+// holds the question's verb whichever form either uses.
+func TestVerbForms(t *testing.T) {
+	idx := jsonlIndex(t, []string{
+		`{"id":"win","title":"Remarks","date":"2022-01-05","text":"Jane Roe is winning the county pie contest again."}`,
+		`{"id":"lead","title":"Remarks","date":"2022-01-05","text":"John Doe will lead the delegation to the county pie contest."}`,
+	})
+	eng := New(idx)
+	for q, id := range map[string]string{"Who won the county pie contest?": "win", "Who led the delegation to the county pie contest?": "lead"} {
+		_, cands, err := eng.Candidates(t.Context(), Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, c := range cands {
+			if c.DocID != id {
+				continue
+			}
+			found = true
+			if c.Features[fCov] < 0.999 || c.Features[fVerb] != 1 {
+				t.Errorf("%q: %s's sentence: cov %.3f, verb %.2f; want 1, 1", q, id, c.Features[fCov], c.Features[fVerb])
+			}
+		}
+		if !found {
+			t.Errorf("%q: no candidate from %s", q, id)
 		}
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/briefbot/briefbot/corpus"
 	"github.com/briefbot/briefbot/index"
 )
@@ -83,7 +85,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	base := index.Query{
-		Terms: qs.order, Since: qu.period.since, Until: qu.period.until,
+		Terms: append(slices.Clip(qs.order), qs.aliasTerms...), Since: qu.period.since, Until: qu.period.until,
 		Source: qu.q.Source, Speakers: qu.speakers, Size: candidatePassages, StableTies: e.Stable,
 	}
 	hits, err := e.searchIndex(ctx, base)
@@ -224,6 +226,9 @@ func (e *Engine) gather(qu query, r *ranked, infos []hitInfo, pl *pool) error {
 			var seq []string
 			for _, t := range e.idx.Analyze(d.Title) {
 				st := index.Stem(t.Term)
+				if a := qs.alias[st]; a != "" {
+					st = a
+				}
 				title[st] = true
 				seq = append(seq, st)
 			}
@@ -560,6 +565,12 @@ type questionTerms struct {
 	// sentence that fills the slot with something else ("troops to NATO
 	// allies") is about another thing (see slotConflicts).
 	slots []slot
+	// alias: a sentence's stem that stands for one of the question's, a
+	// place's other word ("ukrainian" for "ukrain") or a verb's other
+	// form ("win" for "won"); aliasTerms are the index terms of the
+	// places', searched too.
+	alias      map[string]string
+	aliasTerms []string
 	// unknownWords are the names' words the corpus never uses in any
 	// spelling ("Macron" of a corpus without him; not "Gospic" of one
 	// with "Gospić"), as the question wrote them.
@@ -681,6 +692,23 @@ func (e *Engine) prepareWith(text string, dfs map[string][2]int) questionTerms {
 		qs.total += qs.terms[st]
 		if unknown[st] {
 			qs.unknown += qs.terms[st]
+		}
+		// "Ukrainian" of the question is met by "Ukraine", "won" by "win",
+		// and the other way round (see placeWords, verbForms).
+		if p := e.kin[st]; p != nil {
+			for i, o := range p.stems {
+				if _, asked := qs.terms[o]; asked || qs.alias[o] != "" {
+					continue
+				}
+				if qs.alias == nil {
+					qs.alias = make(map[string]string)
+				}
+				qs.alias[o] = st
+				qs.all[o], qs.all[p.terms[i]] = true, true
+				if p.search {
+					qs.aliasTerms = append(qs.aliasTerms, p.terms[i])
+				}
+			}
 		}
 	}
 	// Names: runs of words capitalised inside the question, not at its
@@ -964,6 +992,9 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		if st == "us" && text[t.Start] == 'u' {
 			st = usPronoun // "let us", not the U.S.
 		}
+		if a := qs.alias[st]; a != "" {
+			st = a // "Ukrainian" where the question says "Ukraine"
+		}
 		if stems != nil {
 			stems = append(stems, st)
 		}
@@ -985,7 +1016,11 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 	if p > 0 && d.Passages[p-1].IsQuestion() {
 		prev := d.Passages[p-1]
 		for _, t := range e.idx.Analyze(d.Body[prev.Start:prev.End]) {
-			context[index.Stem(t.Term)] = true
+			st := index.Stem(t.Term)
+			if a := qs.alias[st]; a != "" {
+				st = a
+			}
+			context[st] = true
 		}
 	}
 	passageTerms := make(map[string]int)
@@ -1015,7 +1050,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		var match, covered, adj, pass, qturn, ttl, bridged float64
 		var elsewhere []string // the question's words the sentence puts in another slot
 		if words != nil {
-			elsewhere = slotConflicts(qs.slots, words[i])
+			elsewhere = slotConflicts(qs.slots, words[i], qs.alias)
 		}
 		for _, t := range qs.uniq {
 			w := qs.terms[t]
@@ -1098,7 +1133,10 @@ const usPronoun = "us·pron"
 // slot is a word of the question with the preposition after it and the
 // word that fills it: "troops to Ukraine", "tariffs on Canada", "nominate
 // to the Supreme Court". All are stems, the preposition as written.
-type slot struct{ pre, head, prep, fill string }
+type slot struct {
+	pre, head, prep, fill string
+	abbr                  string // the fill written in capitals ("nyc"), which a name's initials spell
+}
 
 // word is a word of a sentence as analysed, and whether it is written
 // with a capital.
@@ -1132,6 +1170,13 @@ func (e *Engine) slotsOf(text string, toks []index.Token) []slot {
 		}
 		if j < len(toks) && content(toks[j].Term) && unicode.IsUpper(firstRune(text[toks[j].Start:])) {
 			s := slot{head: index.Stem(h.Term), prep: p.Term, fill: index.Stem(toks[j].Term)}
+			written := text[toks[j].Start:toks[j].End]
+			switch {
+			case toks[j].Term == "united" && j+1 < len(toks) && strings.HasPrefix(toks[j+1].Term, "state"):
+				s.fill = "us" // "in the United States" is "in the U.S."
+			case len(written) >= 2 && len(written) <= 5 && strings.ToUpper(written) == written && !strings.ContainsAny(written, "0123456789"):
+				s.abbr = toks[j].Term // "NYC": "New York City" fills it too
+			}
 			if i > 0 && content(toks[i-1].Term) && strings.TrimSpace(text[toks[i-1].End:h.Start]) == "" {
 				s.pre = index.Stem(toks[i-1].Term) // "send" of "send troops to Ukraine"
 			}
@@ -1141,14 +1186,53 @@ func (e *Engine) slotsOf(text string, toks []index.Token) []slot {
 	return out
 }
 
+// foldMarks drops accents, so that a name written with them and without
+// them meets itself: "Gospić" and "Gospic".
+func foldMarks(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// initials are the first letters of the first n words, if all are
+// written with a capital: "nyc" of "New York City".
+func initials(words []word, n int) string {
+	if len(words) < n {
+		return ""
+	}
+	b := make([]byte, 0, n)
+	for _, w := range words[:n] {
+		if !w.caps || w.term == "" {
+			return ""
+		}
+		b = append(b, w.term[0])
+	}
+	return string(b)
+}
+
 // slotConflicts returns the words of the slots that a sentence's words
 // (analysed, stop words kept) fill with another name and never with the
 // question's: "send troops to NATO allies if Russia invades Ukraine" is
 // not about troops to Ukraine. A fill a few words on still counts ("aid
 // to Israel and Ukraine").
-func slotConflicts(slots []slot, words []word) (conflicts []string) {
+func slotConflicts(slots []slot, words []word, alias map[string]string) (conflicts []string) {
 	for _, s := range slots {
 		other, same, pre := false, false, false
+		fill := foldMarks(s.fill)
 		for p := 0; p+2 < len(words) && !same; p++ {
 			if words[p+1].term != s.prep || index.Stem(words[p].term) != s.head {
 				continue
@@ -1158,7 +1242,9 @@ func slotConflicts(slots []slot, words []word) (conflicts []string) {
 				q++
 			}
 			for r := q; r < len(words) && r <= q+3; r++ {
-				if index.Stem(words[r].term) == s.fill {
+				st := index.Stem(words[r].term)
+				if foldMarks(st) == fill || alias[st] == s.fill || s.abbr != "" && initials(words[r:], len(s.abbr)) == s.abbr ||
+					fill == "us" && words[r].term == "united" && r+1 < len(words) && strings.HasPrefix(words[r+1].term, "state") {
 					same = true
 					break
 				}
