@@ -133,7 +133,9 @@ func TestConversationEndToEnd(t *testing.T) {
 
 	// A restart: the buttons of the first answer still work.
 	s = startServe(t, env)
-	for i, action := range []string{"brief_older", "brief_helpful"} {
+	// "More" rather than "Older": the sample's quotes may all be undated,
+	// and then "Older" has no day to go back from and says so privately.
+	for i, action := range []string{"brief_more", "brief_helpful"} {
 		payload := fmt.Sprintf(`{"type":"block_actions","trigger_id":"trig-%d","user":{"id":"U1"},"channel":{"id":%q},
 			"container":{"type":"message","channel_id":%q,"message_ts":"1700000009.000100","is_ephemeral":false},
 			"message":{"type":"message","ts":"1700000009.000100","thread_ts":%q},"response_url":%q,
@@ -141,9 +143,9 @@ func TestConversationEndToEnd(t *testing.T) {
 			i, answerChannel, answerChannel, thread, slackAPI.URL+"/response/"+action, action, id, i)
 		slackSigned(t, addr, "/slack/interactions", "application/x-www-form-urlencoded", "payload="+url.QueryEscape(payload))
 	}
-	older := waitSlack(t, slackAPI, answerChannel, 4)
-	if got := older.Get("text") + older.Get("blocks"); older.Get("thread_ts") != thread || !strings.Contains(got, "Older quotes") && !strings.Contains(got, "Nothing older") {
-		t.Errorf("Older after the restart = %v", older)
+	more := waitSlack(t, slackAPI, answerChannel, 4)
+	if got := more.Get("text") + more.Get("blocks"); more.Get("thread_ts") != thread || !strings.Contains(got, "More quotes") && !strings.Contains(got, "No more quotes") {
+		t.Errorf("More after the restart = %v", more)
 	}
 	var out string
 	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out, "1 verdict"); time.Sleep(20 * time.Millisecond) {
