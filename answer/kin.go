@@ -117,7 +117,8 @@ var placeWords = [][]string{
 // won …?" is answered by "… on winning", "Who led the delegation?" by
 // "will lead the delegation". Left out are forms with another common
 // meaning: left, found, felt, saw, rose, shot (of a vaccine), fed (the
-// Fed).
+// Fed), lent (Lent), torn (war-torn; "tear gas"), woke ("woke
+// ideology"; "in the wake of").
 var verbForms = [][]string{
 	{"arise", "arose", "arisen"}, {"beat", "beaten"}, {"become", "became"}, {"begin", "began", "begun"},
 	{"bite", "bitten"}, {"blow", "blew", "blown"}, {"break", "broke", "broken"}, {"bring", "brought"},
@@ -127,16 +128,16 @@ var verbForms = [][]string{
 	{"forbid", "forbade", "forbidden"}, {"forget", "forgot", "forgotten"}, {"forgive", "forgave", "forgiven"},
 	{"freeze", "froze", "frozen"}, {"give", "gave", "given"}, {"grow", "grew", "grown"}, {"hang", "hung"},
 	{"hear", "heard"}, {"hide", "hid", "hidden"}, {"hold", "held"}, {"keep", "kept"}, {"lead", "led"},
-	{"lend", "lent"}, {"lose", "lost"}, {"make", "made"}, {"mean", "meant"}, {"meet", "met"},
+	{"lose", "lost"}, {"make", "made"}, {"mean", "meant"}, {"meet", "met"},
 	{"mislead", "misled"}, {"oversee", "oversaw", "overseen"}, {"pay", "paid"}, {"rebuild", "rebuilt"},
 	{"ride", "rode", "ridden"}, {"ring", "rang", "rung"}, {"rise", "risen"}, {"run", "ran"},
 	{"seek", "sought"}, {"sell", "sold"}, {"send", "sent"}, {"shake", "shook", "shaken"},
 	{"sing", "sang", "sung"}, {"sink", "sank", "sunk"}, {"sit", "sat"}, {"sleep", "slept"},
 	{"speak", "spoke", "spoken"}, {"spend", "spent"}, {"spin", "spun"}, {"stand", "stood"},
 	{"steal", "stole", "stolen"}, {"stick", "stuck"}, {"strike", "struck", "stricken"},
-	{"swear", "swore", "sworn"}, {"take", "took", "taken"}, {"teach", "taught"}, {"tear", "tore", "torn"},
+	{"swear", "swore", "sworn"}, {"take", "took", "taken"}, {"teach", "taught"},
 	{"tell", "told"}, {"think", "thought"}, {"throw", "threw", "thrown"}, {"undertake", "undertook", "undertaken"},
-	{"understand", "understood"}, {"uphold", "upheld"}, {"wake", "woke", "woken"}, {"wear", "wore", "worn"},
+	{"understand", "understood"}, {"uphold", "upheld"}, {"wear", "wore", "worn"},
 	{"win", "won"}, {"withdraw", "withdrew", "withdrawn"}, {"withhold", "withheld"}, {"write", "wrote", "written"},
 }
 
