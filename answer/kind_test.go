@@ -160,6 +160,16 @@ func TestOwnTopicFirst(t *testing.T) {
 	}
 }
 
+// sentenceWords are a sentence's words as score gives them to
+// slotConflicts.
+func sentenceWords(s string) []word {
+	var words []word
+	for _, tok := range sample.eng.idx.Analyze(s) {
+		words = append(words, word{tok.Term, unicode.IsUpper(firstRune(s[tok.Start:]))})
+	}
+	return words
+}
+
 // TestSlots: "troops to Ukraine" is not met by troops sent elsewhere.
 func TestSlots(t *testing.T) {
 	qs := sample.eng.prepare("Will the US send troops to Ukraine?")
@@ -177,11 +187,7 @@ func TestSlots(t *testing.T) {
 		"We will send troops to Poland.":                                                        {"troop", "ukrain", "send"},
 		"We will send troops to Ukrainian units.":                                               nil, // the place's other word
 	} {
-		var words []word
-		for _, tok := range sample.eng.idx.Analyze(s) {
-			words = append(words, word{tok.Term, unicode.IsUpper(firstRune(s[tok.Start:]))})
-		}
-		if got := slotConflicts(qs.slots, words, qs.alias); fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := slotConflicts(qs.slots, sentenceWords(s), qs.alias); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("slotConflicts(%q) = %q, want %q", s, got, want)
 		}
 	}
@@ -191,10 +197,7 @@ func TestSlots(t *testing.T) {
 	// A name written with accents in the sentence and without them in the
 	// question is the same name.
 	gospic := sample.eng.prepare("When did the unit move to Gospic?").slots
-	var words []word
-	for _, tok := range sample.eng.idx.Analyze("The unit moved to Gospić in 1991.") {
-		words = append(words, word{tok.Term, true})
-	}
+	words := sentenceWords("The unit moved to Gospić in 1991.")
 	if len(gospic) != 1 || slotConflicts(gospic, words, nil) != nil {
 		t.Errorf("move to Gospic vs Gospić: slots %+v, conflicts %q", gospic, slotConflicts(gospic, words, nil))
 	}
@@ -216,11 +219,7 @@ func TestSlots(t *testing.T) {
 			continue
 		}
 		for s, conflict := range sentences {
-			var words []word
-			for _, tok := range sample.eng.idx.Analyze(s) {
-				words = append(words, word{tok.Term, unicode.IsUpper(firstRune(s[tok.Start:]))})
-			}
-			if got := slotConflicts(slots, words, nil) != nil; got != conflict {
+			if got := slotConflicts(slots, sentenceWords(s), nil) != nil; got != conflict {
 				t.Errorf("%q against %q: conflict %v, want %v (slots %+v)", q, s, got, conflict, slots)
 			}
 		}

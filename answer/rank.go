@@ -225,10 +225,7 @@ func (e *Engine) gather(qu query, r *ranked, infos []hitInfo, pl *pool) error {
 			title = make(map[string]bool)
 			var seq []string
 			for _, t := range e.idx.Analyze(d.Title) {
-				st := index.Stem(t.Term)
-				if a := qs.alias[st]; a != "" {
-					st = a
-				}
+				st := qs.meet(index.Stem(t.Term))
 				title[st] = true
 				seq = append(seq, st)
 			}
@@ -575,6 +572,15 @@ type questionTerms struct {
 	// spelling ("Macron" of a corpus without him; not "Gospic" of one
 	// with "Gospić"), as the question wrote them.
 	unknownWords []string
+}
+
+// meet returns the question's stem that a text's stem st stands for
+// (see alias), or st itself.
+func (qs *questionTerms) meet(st string) string {
+	if a := qs.alias[st]; a != "" {
+		return a
+	}
+	return st
 }
 
 func (e *Engine) prepare(text string) questionTerms { return e.prepareWith(text, nil) }
@@ -992,9 +998,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 		if st == "us" && text[t.Start] == 'u' {
 			st = usPronoun // "let us", not the U.S.
 		}
-		if a := qs.alias[st]; a != "" {
-			st = a // "Ukrainian" where the question says "Ukraine"
-		}
+		st = qs.meet(st) // "Ukrainian" where the question says "Ukraine"
 		if stems != nil {
 			stems = append(stems, st)
 		}
@@ -1016,11 +1020,7 @@ func (e *Engine) score(qs questionTerms, d *corpus.Document, p int, title map[st
 	if p > 0 && d.Passages[p-1].IsQuestion() {
 		prev := d.Passages[p-1]
 		for _, t := range e.idx.Analyze(d.Body[prev.Start:prev.End]) {
-			st := index.Stem(t.Term)
-			if a := qs.alias[st]; a != "" {
-				st = a
-			}
-			context[st] = true
+			context[qs.meet(index.Stem(t.Term))] = true
 		}
 	}
 	passageTerms := make(map[string]int)
