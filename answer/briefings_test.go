@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -255,6 +256,28 @@ func TestNamedThing(t *testing.T) {
 			t.Errorf("%q answered with %q, want a decline", c.q, a.Quotes[0].Text)
 		case c.want != "" && (a.NoAnswer || !strings.Contains(a.Quotes[0].Text, c.want)):
 			t.Errorf("%q: no answer %v, %d quotes; want a quote naming %q", c.q, a.NoAnswer, len(a.Quotes), c.want)
+		}
+	}
+}
+
+// TestWorkersAgree: reading and scoring a question's passages on several
+// goroutines gives the same answers, in the same order, as on one.
+func TestWorkersAgree(t *testing.T) {
+	one, many := New(briefings.idx), New(briefings.idx)
+	one.workers, many.workers = 1, maxWorkers
+	for _, tt := range briefingQuestions {
+		q, err := ParseQuestion(tt.question)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a1, err1 := one.Ask(t.Context(), q)
+		a2, err2 := many.Ask(t.Context(), q)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("Ask(%q): %v, %v", tt.question, err1, err2)
+		}
+		a1.Took, a2.Took = 0, 0
+		if !reflect.DeepEqual(a1, a2) {
+			t.Errorf("Ask(%q) with %d workers:\n%+v\nwith 1:\n%+v", tt.question, maxWorkers, a2, a1)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"time"
 
@@ -37,11 +38,13 @@ type Engine struct {
 	kin      map[string]*kin // stems of words that meet in full -> their family (see placeWords, verbForms)
 	timeout  time.Duration
 	speakers speakerCache
+	workers  int // goroutines that read and score a question's passages (see inParallel)
 }
 
 // New returns an engine over idx.
 func New(idx *index.Index) *Engine {
-	e := &Engine{idx: idx, stop: make(map[string]bool), frame: make(map[string]bool), timeout: 5 * time.Second, Bridge: fittedBridge, Background: generalEnglish}
+	e := &Engine{idx: idx, stop: make(map[string]bool), frame: make(map[string]bool), timeout: 5 * time.Second, Bridge: fittedBridge, Background: generalEnglish,
+		workers: min(runtime.GOMAXPROCS(0), maxWorkers)}
 	for _, w := range strings.Fields(stopWords) {
 		for _, t := range idx.Analyze(w) {
 			e.stop[t.Term] = true

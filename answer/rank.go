@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -39,7 +41,7 @@ type ranked struct {
 	p     *params // the parameters it was ranked with
 	qs    questionTerms
 	cands []*candidate
-	doc   func(string) (*corpus.Document, error)
+	docs  map[string]*corpus.Document // the documents read for it, by ID
 	// vouched: the best sentence is quoted whatever its confidence, as
 	// the words of the speaker asked for, or as naming the thing asked
 	// about (see Engine.search).
@@ -129,18 +131,7 @@ func (e *Engine) rank(ctx context.Context, qu query) (ranked, error) {
 		laterHits = more
 		lists[0] = byScore(hits, laterHits)
 	}
-	docs := make(map[string]*corpus.Document)
-	r.doc = func(id string) (*corpus.Document, error) {
-		if d, ok := docs[id]; ok {
-			return d, nil
-		}
-		d, err := e.idx.Document(id)
-		if err != nil {
-			return nil, err
-		}
-		docs[id] = &d
-		return &d, nil
-	}
+	r.docs = make(map[string]*corpus.Document)
 	infos := mergeHits(lists)
 	if len(infos) == 0 {
 		return r, nil
@@ -190,14 +181,24 @@ type pool struct {
 }
 
 // gather scores the quotable sentences of the retrieved passages not in
-// pl yet, in the order retrieved, and adds them to pl.
+// pl yet, in the order retrieved, and adds them to pl. The documents are
+// read, and the passages scored, on e.workers goroutines: a question is
+// answered sooner where there are cores to spare, and the candidates come
+// out in the same order whatever the number.
 func (e *Engine) gather(qu query, r *ranked, infos []hitInfo, pl *pool) error {
+	if err := e.readDocs(r.docs, infos); err != nil {
+		return err
+	}
 	qs, seen, titles, titleNames := r.qs, pl.seen, pl.titles, pl.titleNames
+	type job struct {
+		d        *corpus.Document
+		p, rank  int
+		title    map[string]bool
+		hitScore float64
+	}
+	var jobs []job
 	for _, h := range infos {
-		d, err := r.doc(h.DocID)
-		if err != nil {
-			return err
-		}
+		d := r.docs[h.DocID]
 		if h.Passage >= len(d.Passages) {
 			continue
 		}
@@ -232,13 +233,86 @@ func (e *Engine) gather(qu query, r *ranked, infos []hitInfo, pl *pool) error {
 			titles[d.ID] = title
 			titleNames[d.ID] = namesIn(qs.names, seq)
 		}
-		cs := e.score(qs, d, p, title, hitScore, h.rank)
-		if n := d.Passages[p].Name; n != "" && slices.Contains(qu.subjects, n) {
+		jobs = append(jobs, job{d, p, h.rank, title, hitScore})
+	}
+	scored := make([][]*candidate, len(jobs))
+	inParallel(e.workers, len(jobs), func(i int) error {
+		j := jobs[i]
+		scored[i] = e.score(qs, j.d, j.p, j.title, j.hitScore, j.rank)
+		return nil
+	})
+	for i, cs := range scored {
+		if n := jobs[i].d.Passages[jobs[i].p].Name; n != "" && slices.Contains(qu.subjects, n) {
 			for _, c := range cs {
 				c.f[fSubject] = 1
 			}
 		}
 		pl.cands = append(pl.cands, cs...)
+	}
+	return nil
+}
+
+// readDocs reads into docs the documents of infos it does not hold yet.
+func (e *Engine) readDocs(docs map[string]*corpus.Document, infos []hitInfo) error {
+	var ids []string
+	for _, h := range infos {
+		if _, ok := docs[h.DocID]; !ok {
+			docs[h.DocID] = nil
+			ids = append(ids, h.DocID)
+		}
+	}
+	read := make([]*corpus.Document, len(ids))
+	err := inParallel(e.workers, len(ids), func(i int) error {
+		d, err := e.idx.Document(ids[i])
+		read[i] = &d
+		return err
+	})
+	if err != nil {
+		for _, id := range ids {
+			delete(docs, id)
+		}
+		return err
+	}
+	for i, id := range ids {
+		docs[id] = read[i]
+	}
+	return nil
+}
+
+// maxWorkers is the most goroutines that work on one question.
+const maxWorkers = 4
+
+// inParallel calls f(0) to f(n-1) on up to workers goroutines (fewer for
+// a short list) and returns the error of the lowest i that failed.
+func inParallel(workers, n int, f func(i int) error) error {
+	workers = min(workers, n/2)
+	if workers <= 1 {
+		for i := range n {
+			if err := f(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				errs[i] = f(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
