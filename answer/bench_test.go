@@ -95,7 +95,8 @@ func BenchmarkAskBriefingRoom(b *testing.B) {
 	if len(docs) < 1000 {
 		b.Fatalf("%s holds %d documents; want the unpacked Briefing Room corpus (about 14,000)", dir, len(docs))
 	}
-	benchAsk(b, benchEngine(b, docs), []string{
+	eng := benchEngine(b, docs)
+	questions := []string{
 		"Will the US send troops to Ukraine?",
 		"How much student debt will be cancelled?",
 		"What tariffs are on Chinese goods?",
@@ -104,5 +105,15 @@ func BenchmarkAskBriefingRoom(b *testing.B) {
 		"When did the COVID-19 public health emergency end?",
 		"What is the administration doing at the southern border?",
 		"How much money goes to roads and bridges in the infrastructure law?",
+	}
+	// One goroutine against the engine's default (one per processor, at
+	// most four) for reading and scoring a question's passages.
+	b.Run("workers=1", func(b *testing.B) {
+		answer.SetWorkers(eng, 1)
+		benchAsk(b, eng, questions)
+	})
+	b.Run("workers=default", func(b *testing.B) {
+		answer.SetWorkers(eng, 0)
+		benchAsk(b, eng, questions)
 	})
 }

@@ -2,7 +2,6 @@ package answer
 
 import (
 	"context"
-	"runtime"
 	"strings"
 	"time"
 
@@ -44,7 +43,7 @@ type Engine struct {
 // New returns an engine over idx.
 func New(idx *index.Index) *Engine {
 	e := &Engine{idx: idx, stop: make(map[string]bool), frame: make(map[string]bool), timeout: 5 * time.Second, Bridge: fittedBridge, Background: generalEnglish,
-		workers: min(runtime.GOMAXPROCS(0), maxWorkers)}
+		workers: defaultWorkers()}
 	for _, w := range strings.Fields(stopWords) {
 		for _, t := range idx.Analyze(w) {
 			e.stop[t.Term] = true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -281,6 +282,10 @@ func (e *Engine) readDocs(docs map[string]*corpus.Document, infos []hitInfo) err
 
 // maxWorkers is the most goroutines that work on one question.
 const maxWorkers = 4
+
+// defaultWorkers is how many goroutines work on one question: one per
+// processor, at most maxWorkers.
+func defaultWorkers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
 
 // inParallel calls f(0) to f(n-1) on up to workers goroutines (fewer for
 // a short list) and returns the error of the lowest i that failed.
