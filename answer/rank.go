@@ -257,25 +257,20 @@ func (e *Engine) gather(qu query, r *ranked, infos []hitInfo, pl *pool) error {
 func (e *Engine) readDocs(docs map[string]*corpus.Document, infos []hitInfo) error {
 	var ids []string
 	for _, h := range infos {
-		if _, ok := docs[h.DocID]; !ok {
-			docs[h.DocID] = nil
+		if _, ok := docs[h.DocID]; !ok && !slices.Contains(ids, h.DocID) {
 			ids = append(ids, h.DocID)
 		}
 	}
-	read := make([]*corpus.Document, len(ids))
-	err := inParallel(e.workers, len(ids), func(i int) error {
-		d, err := e.idx.Document(ids[i])
-		read[i] = &d
+	read := make([]corpus.Document, len(ids))
+	err := inParallel(e.workers, len(ids), func(i int) (err error) {
+		read[i], err = e.idx.Document(ids[i])
 		return err
 	})
 	if err != nil {
-		for _, id := range ids {
-			delete(docs, id)
-		}
 		return err
 	}
 	for i, id := range ids {
-		docs[id] = read[i]
+		docs[id] = &read[i]
 	}
 	return nil
 }
